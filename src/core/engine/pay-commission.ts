@@ -1,0 +1,63 @@
+import { add, cmp, type Rational, mul, one, ratio, roundHalfAwayFromZero, sub, zero } from '../money/rational.ts'
+import type { Commission, Tier } from '../plans/plan.ts'
+
+/**
+ * Pays tiers on a value against a quota, exactly, in the value's units × rate.
+ * Marginal: each slice between bound × quota marks at its own rate. Retroactive: the whole value
+ * at the rate of the tier holding the attainment (exactly at a bound is the upper tier).
+ */
+export function payTiers(value: Rational, quota: Rational, tiers: readonly Tier[], mode: 'marginal' | 'retroactive'): Rational {
+  if (mode === 'retroactive') {
+    const attainment = ratio(value.n * quota.d, value.d * quota.n)
+    const tier = tiers.find((t) => t.to === null || cmp(attainment, t.to) < 0) ?? tiers[tiers.length - 1]
+    return tier === undefined ? zero() : mul(value, tier.rate)
+  }
+  let total = zero()
+  let lower = zero()
+  for (const tier of tiers) {
+    if (cmp(value, lower) <= 0) break
+    const upper = tier.to === null ? null : mul(tier.to, quota)
+    const top = upper === null || cmp(value, upper) < 0 ? value : upper
+    total = add(total, mul(sub(top, lower), tier.rate))
+    if (upper === null) break
+    lower = upper
+  }
+  return total
+}
+
+/** A commission line's money: paid, forfeited by the gate and capped, each in minor units rounded once. */
+export interface CommissionAmounts {
+  readonly amountMinor: bigint
+  readonly forfeitedMinor: bigint
+  readonly cappedMinor: bigint
+}
+
+/**
+ * Applies one commission to a rep's period: rate or tiers, then gate, boosts (each adds its factor),
+ * cap, and one rounding half away from zero. `attainment` and `quota` are null without a quota;
+ * returns null when the rule needs a quota the rep lacks.
+ */
+export function applyCommission(
+  commission: Commission,
+  value: Rational,
+  quota: Rational | null,
+  boostBy: Rational,
+  digits: number,
+): CommissionAmounts | null {
+  const needsQuota = commission.tiers !== null || commission.gate !== null
+  if (needsQuota && quota === null) return null
+  let base: Rational
+  if (commission.tiers !== null && quota !== null) base = payTiers(value, quota, commission.tiers, commission.tiered)
+  else base = mul(value, commission.rate ?? zero())
+  const boosted = mul(base, add(one(), boostBy))
+  const cap = commission.capMinor === null ? null : ratio(commission.capMinor, 10n ** BigInt(digits))
+  const kept = cap !== null && cmp(boosted, cap) > 0 ? cap : boosted
+  const minor = (r: Rational): bigint => roundHalfAwayFromZero(mul(r, ratio(10n ** BigInt(digits))))
+  const cappedMinor = minor(sub(boosted, kept))
+  const keptMinor = minor(kept)
+  const gated =
+    commission.gate !== null && quota !== null && cmp(ratio(value.n * quota.d, value.d * quota.n), commission.gate) < 0
+  return gated
+    ? { amountMinor: 0n, forfeitedMinor: keptMinor, cappedMinor }
+    : { amountMinor: keptMinor, forfeitedMinor: 0n, cappedMinor }
+}

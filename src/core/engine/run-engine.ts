@@ -1,0 +1,162 @@
+import { formatLocalDate } from '../calendar/civil.ts'
+import { ZoneCalendar } from '../calendar/instant.ts'
+import { periodEnd, periodIndexOf, periodStart } from '../calendar/period.ts'
+import type { Plan } from '../plans/plan.ts'
+import type { Records } from '../records/records.ts'
+import { type Credits, collectCredits } from './collect-credits.ts'
+import { RecordFields } from './deal-fields.ts'
+import { evaluateRepPeriod } from './evaluate-rep-period.ts'
+import { computeMetrics, rankMetrics, reportsOf } from './compute-metrics.ts'
+import { Clawbacks, type PaidLines } from './clawbacks.ts'
+import { applyDraw } from './apply-draw.ts'
+import { planWindow } from './plan-window.ts'
+import type { MetricResult, PeriodResult, PlanResult, RepResult, RunResult } from './result.ts'
+import { cmp, one } from '../money/rational.ts'
+import { emptyRepState, type RepState } from './state.ts'
+
+/** Local dates (epoch days, inclusive) a run covers. */
+export interface RunRange {
+  readonly from: number
+  readonly to: number
+}
+
+/**
+ * The one engine: evaluates every plan for its reps over every period of the plan inside the
+ * range, in order, carrying balances, streaks, boosts and coaching plans (all empty at `from`).
+ * Pure: no I/O, no clock.
+ */
+export function runEngine(plans: readonly Plan[], records: Records, range: RunRange): RunResult {
+  const reports = reportsOf(records.reps)
+  return { plans: plans.map((plan) => runPlan(plan, records, range, reports)) }
+}
+
+function runPlan(plan: Plan, records: Records, range: RunRange, reports: ReturnType<typeof reportsOf>): PlanResult {
+  const window = planWindow(plan, range.from, range.to)
+  const zone = new ZoneCalendar(plan.timezone)
+  const fields = new RecordFields(records.deals, records.activities, records.reps, plan.currency.digits, zone)
+  const credits = collectCredits(plan, records, window, zone, fields)
+  const onPlan = records.reps.filter((r) => r.plan === plan.id).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const states = new Map<number, RepState>(onPlan.map((r) => [r.index, emptyRepState()]))
+  const paid: PaidLines = new Map()
+  const clawbackQueue = groupCancellations(credits, window.count)
+  const clawback = new Clawbacks(plan, records, credits, fields, window.count)
+  const periods: PeriodResult[] = []
+
+  for (let p = 0; p < window.count; p++) {
+    const period = window.first + p
+    const key = window.keys[p] as string
+    const metrics = computeMetrics(plan, records, window, credits, reports, onPlan, p)
+    const { rank, ranked } = rankMetrics(plan, metrics)
+    const reps: RepResult[] = []
+    for (const rep of onPlan) {
+      const state = states.get(rep.index) ?? emptyRepState()
+      const slot = credits.slotOf[rep.index] as number
+      const at = slot * window.count + p
+      const clawbacks = clawback.linesFor(clawbackQueue.get(at) ?? [], paid)
+      const coachingEnds = state.coaching !== null && state.coaching.last === period
+      const repMetrics = metrics.get(rep.index)
+      if (repMetrics === undefined) {
+        const listed = notComputed(rep.id, key, credits.uncomputed.get(at) ?? [], clawbacks, state, coachingEnds)
+        if (listed !== null) reps.push(listed)
+        continue
+      }
+      updateStreaks(state, repMetrics)
+      const out = evaluateRepPeriod({
+        plan,
+        rep: rep.id,
+        repFields: rep.fields,
+        period,
+        periodKey: key,
+        metrics: repMetrics,
+        rank: rank.get(rep.index) ?? new Map(),
+        ranked,
+        tenure: rep.hiredOn === null ? null : period - periodIndexOf(window.kind, rep.hiredOn) + 1,
+        spiffSums: credits.spiffSums.map((s) => s.get(at)),
+        clawbacks,
+        state,
+        coachingEnds,
+      })
+      out.commissionPaid.forEach((amount, c) => {
+        if (amount !== null) paid.set(`${at}:${c}`, amount)
+      })
+      reps.push({
+        rep: rep.id,
+        computed: true,
+        metrics: repMetrics,
+        lines: out.lines,
+        outcomes: out.outcomes,
+        payoutMinor: out.payoutMinor,
+        balanceMinor: state.balanceMinor,
+        warnings: out.warnings,
+      })
+    }
+    periods.push({
+      period: key,
+      start: formatLocalDate(periodStart(window.kind, period)),
+      end: formatLocalDate(periodEnd(window.kind, period)),
+      reps,
+    })
+  }
+  return { plan, id: plan.id, currency: plan.currency, period: plan.period, periods }
+}
+
+/** Cancellations by (slot × count + cancelled offset), in deal order. */
+function groupCancellations(credits: Credits, count: number): Map<number, Credits['cancellations'][number][]> {
+  const out = new Map<number, Credits['cancellations'][number][]>()
+  for (const c of credits.cancellations) {
+    if (c.cancelledOffset < 0) continue
+    const at = (credits.slotOf[c.rep] as number) * count + c.cancelledOffset
+    const list = out.get(at)
+    if (list === undefined) out.set(at, [c])
+    else list.push(c)
+  }
+  return out
+}
+
+/**
+ * A rep of the plan who is not employed in the period: listed only when credited, clawed back
+ * or when a coaching plan ends undecided; lines are the clawbacks and the carry to a payout of 0.
+ */
+function notComputed(
+  rep: string,
+  periodKey: string,
+  deals: readonly string[],
+  clawbacks: RepResult['lines'],
+  state: RepState,
+  coachingEnds: boolean,
+): RepResult | null {
+  const warnings = deals.map(
+    (deal) => `Deal ${deal} is credited to ${rep}, who is not employed in ${periodKey}; it pays nothing.`,
+  )
+  if (coachingEnds && state.coaching !== null) {
+    warnings.push(
+      `The coaching plan of ${rep} opened in rule "${state.coaching.rule}" was left undecided: ${rep} is not employed in ${periodKey}.`,
+    )
+    state.coaching = null
+  }
+  if (deals.length === 0 && clawbacks.length === 0 && warnings.length === 0) return null
+  const earned = clawbacks.reduce((s, l) => s + l.amountMinor, 0n)
+  const drawn = applyDraw(earned < 0n ? earned : 0n, state.balanceMinor, null)
+  const lines = earned < 0n ? [...clawbacks, ...drawn.lines] : [...clawbacks]
+  if (earned < 0n) state.balanceMinor = drawn.balanceMinor
+  return {
+    rep,
+    computed: false,
+    metrics: [],
+    lines,
+    outcomes: [],
+    payoutMinor: lines.reduce((s, l) => s + l.amountMinor, 0n),
+    balanceMinor: state.balanceMinor,
+    warnings,
+  }
+}
+
+/** Consecutive hits (attainment ≥ 1) and misses; a period without a quota leaves both as they were. */
+function updateStreaks(state: RepState, metrics: readonly MetricResult[]): void {
+  for (const m of metrics) {
+    if (m.attainment === null) continue
+    const hit = cmp(m.attainment, one()) >= 0
+    state.hits.set(m.id, hit ? (state.hits.get(m.id) ?? 0) + 1 : 0)
+    state.misses.set(m.id, hit ? 0 : (state.misses.get(m.id) ?? 0) + 1)
+  }
+}
