@@ -87,13 +87,22 @@ describe('formatResultCsv', () => {
 
   it('quotes fields holding a comma, a quote or a line break, doubling quotes', () => {
     const csv = formatResultCsv(
-      run([{ period: '2026-01', reps: [rep('r,1', [line({ kind: 'clawback', rule: 'say "hi"', deal: 'd\n7' })])] }]),
+      run([
+        {
+          period: '2026-01',
+          reps: [rep('r,1', [line({ kind: 'clawback', rule: 'say "hi"', deal: 'd\n7' })])],
+        },
+      ]),
     )
-    expect(csv.split('\n').slice(1).join('\n')).toBe('msp-ae,2026-01,"r,1",clawback,"say ""hi""","d\n7",0.00,0.00,0.00\n')
+    expect(csv.split('\n').slice(1).join('\n')).toBe(
+      'msp-ae,2026-01,"r,1",clawback,"say ""hi""","d\n7",0.00,0.00,0.00\n',
+    )
   })
 
   it('writes amounts with the currency digits', () => {
-    const csv = formatResultCsv(run([{ period: '2026-01', reps: [rep('r1', [line({ rule: 'mrr', amountMinor: 1235n })])] }], 0))
+    const csv = formatResultCsv(
+      run([{ period: '2026-01', reps: [rep('r1', [line({ rule: 'mrr', amountMinor: 1235n })])] }], 0),
+    )
     expect(csv).toContain('r1,commission,mrr,,1235,0,0\n')
   })
 

@@ -146,9 +146,9 @@ describe('toResultJson', () => {
     { value: '2/3', number: 0.666667 },
     { value: '-2/3', number: -0.666667 },
   ])('writes count metric $value as $number', ({ value, number }) => {
-    expect(onlyRep(run([rep({ metrics: [metric('calls', false, value, null)] })])).metrics['calls']!.value).toBe(
-      number,
-    )
+    expect(
+      onlyRep(run([rep({ metrics: [metric('calls', false, value, null)] })])).metrics['calls']!.value,
+    ).toBe(number)
   })
 
   it.each([
@@ -205,7 +205,14 @@ describe('toResultJson', () => {
       run([
         rep({
           lines: [
-            { kind: 'clawback', rule: 'mrr', deal: 'd7', amountMinor: -12050n, forfeitedMinor: 0n, cappedMinor: 0n },
+            {
+              kind: 'clawback',
+              rule: 'mrr',
+              deal: 'd7',
+              amountMinor: -12050n,
+              forfeitedMinor: 0n,
+              cappedMinor: 0n,
+            },
             { kind: 'carry', amountMinor: 12050n, forfeitedMinor: 0n, cappedMinor: 0n },
           ],
           balanceMinor: 12050n,
@@ -216,26 +223,39 @@ describe('toResultJson', () => {
       ['kind', 'rule', 'deal', 'amount', 'forfeited', 'capped'],
       ['kind', 'amount', 'forfeited', 'capped'],
     ])
-    expect(json.lines[0]).toEqual({ kind: 'clawback', rule: 'mrr', deal: 'd7', amount: -12050, forfeited: 0, capped: 0 })
+    expect(json.lines[0]).toEqual({
+      kind: 'clawback',
+      rule: 'mrr',
+      deal: 'd7',
+      amount: -12050,
+      forfeited: 0,
+      capped: 0,
+    })
     expect(json.balance).toBe(12050)
   })
 
   it('writes empty metrics for a rep who is not computed', () => {
-    const json = onlyRep(run([rep({ computed: false, warnings: ['Deal d9 credits r1, who is not employed.'] })]))
+    const json = onlyRep(
+      run([rep({ computed: false, warnings: ['Deal d9 credits r1, who is not employed.'] })]),
+    )
     expect(json.metrics).toEqual({})
     expect(json.warnings).toEqual(['Deal d9 credits r1, who is not employed.'])
   })
 
   it('keeps a metric named __proto__ as a plain key', () => {
     const json = onlyRep(run([rep({ metrics: [metric('__proto__', false, '1', null)] })]))
-    expect(JSON.parse(JSON.stringify(json)).metrics).toEqual(JSON.parse('{"__proto__":{"value":1,"quota":null,"attainment":null}}'))
+    expect(JSON.parse(JSON.stringify(json)).metrics).toEqual(
+      JSON.parse('{"__proto__":{"value":1,"quota":null,"attainment":null}}'),
+    )
   })
 
   it('accepts the largest safe integer and throws ResultRangeError beyond it', () => {
     const max = BigInt(Number.MAX_SAFE_INTEGER)
     expect(onlyRep(run([rep({ payoutMinor: max })])).payout).toBe(Number.MAX_SAFE_INTEGER)
     expect(() => toResultJson(run([rep({ payoutMinor: max + 1n })]))).toThrow(ResultRangeError)
-    expect(() => toResultJson(run([rep({ balanceMinor: -max - 1n })]))).toThrow(/balance of r1 in msp-ae 2026-01/)
+    expect(() => toResultJson(run([rep({ balanceMinor: -max - 1n })]))).toThrow(
+      /balance of r1 in msp-ae 2026-01/,
+    )
   })
 
   it('lists a period without reps and writes another currency by its code', () => {
@@ -246,7 +266,11 @@ describe('toResultJson', () => {
 
   it('uses the currency digits for money metrics', () => {
     // 1,234.5 JPY with 0 digits → 1235
-    const json = onlyRep(run([rep({ metrics: [metric('m', true, '12345/10', null)] })], { currency: { code: 'JPY', digits: 0 } }))
+    const json = onlyRep(
+      run([rep({ metrics: [metric('m', true, '12345/10', null)] })], {
+        currency: { code: 'JPY', digits: 0 },
+      }),
+    )
     expect(json.metrics['m']!.value).toBe(1235)
   })
 })

@@ -1,5 +1,12 @@
 import type { PeriodKind } from '../calendar/period.ts'
-import { formatExact, formatFixed, mul, ratio, roundHalfAwayFromZero, type Rational } from '../money/rational.ts'
+import {
+  formatExact,
+  formatFixed,
+  mul,
+  ratio,
+  roundHalfAwayFromZero,
+  type Rational,
+} from '../money/rational.ts'
 import type { Effects } from '../plans/plan.ts'
 import type { Line, MetricResult, RepResult, RunResult } from './result.ts'
 
@@ -71,7 +78,12 @@ export class ResultRangeError extends Error {
   readonly code = 'result.out_of_range'
   constructor(
     message: string,
-    readonly details: { readonly plan: string; readonly period: string; readonly rep: string; readonly field: string },
+    readonly details: {
+      readonly plan: string
+      readonly period: string
+      readonly rep: string
+      readonly field: string
+    },
   ) {
     super(message)
     this.name = 'ResultRangeError'
@@ -135,10 +147,12 @@ function toEffectsJson(effects: Effects, at: Where & { readonly rule: string }):
   for (const key of effects.order) {
     switch (key) {
       case 'bonus':
-        if (effects.bonusMinor !== undefined) json.bonus = safeNumber(effects.bonusMinor, at, `bonus of ${at.rule}`)
+        if (effects.bonusMinor !== undefined)
+          json.bonus = safeNumber(effects.bonusMinor, at, `bonus of ${at.rule}`)
         break
       case 'forfeit':
-        if (effects.forfeit !== undefined) json.forfeit = effects.forfeit === 'all' ? 'all' : [...effects.forfeit]
+        if (effects.forfeit !== undefined)
+          json.forfeit = effects.forfeit === 'all' ? 'all' : [...effects.forfeit]
         break
       case 'boost':
         if (effects.boost !== undefined) {
@@ -179,7 +193,10 @@ function repJson(r: RepResult, digits: number, at: Where): RepJson {
     rep: r.rep,
     metrics,
     lines: r.lines.map((l) => lineJson(l, at)),
-    outcomes: r.outcomes.map((o) => ({ rule: o.rule, effects: toEffectsJson(o.effects, { ...at, rule: o.rule }) })),
+    outcomes: r.outcomes.map((o) => ({
+      rule: o.rule,
+      effects: toEffectsJson(o.effects, { ...at, rule: o.rule }),
+    })),
     payout: safeNumber(r.payoutMinor, at, 'payout'),
     balance: safeNumber(r.balanceMinor, at, 'balance'),
     warnings: [...r.warnings],
@@ -200,7 +217,9 @@ export function toResultJson(result: RunResult): ResultJson {
         period: period.period,
         start: period.start,
         end: period.end,
-        reps: period.reps.map((r) => repJson(r, p.currency.digits, { plan: p.id, period: period.period, rep: r.rep })),
+        reps: period.reps.map((r) =>
+          repJson(r, p.currency.digits, { plan: p.id, period: period.period, rep: r.rep }),
+        ),
       })),
     })),
   }
