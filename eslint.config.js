@@ -25,18 +25,39 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'stream'], message: 'src/core does no I/O.' },
-            { group: ['**/adapters/**', '**/app/**'], message: 'src/core imports nothing of ours outside itself.' },
-            { group: ['pg', 'postgres', '@electric-sql/*', 'fastify', 'react', 'csv-parse', 'csv-parse/*'], message: 'src/core does no I/O.' },
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'child_process', 'stream'],
+              message: 'src/core does no I/O.',
+            },
+            {
+              group: ['**/adapters/**', '**/app/**'],
+              message: 'src/core imports nothing of ours outside itself.',
+            },
+            {
+              group: ['pg', 'postgres', '@electric-sql/*', 'fastify', 'react', 'csv-parse', 'csv-parse/*'],
+              message: 'src/core does no I/O.',
+            },
           ],
         },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'src/core never reads the clock: pass time in.' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'src/core never reads the clock: pass time in.' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'src/core uses no randomness.' },
-        { selector: "CallExpression[callee.name='parseFloat']", message: 'Read numbers from their text exactly (src/core/money).' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'src/core never reads the clock: pass time in.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'src/core never reads the clock: pass time in.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'src/core uses no randomness.',
+        },
+        {
+          selector: "CallExpression[callee.name='parseFloat']",
+          message: 'Read numbers from their text exactly (src/core/money).',
+        },
       ],
     },
   },

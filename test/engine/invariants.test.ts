@@ -8,7 +8,12 @@ import { planFrom, recordsFrom } from '../support/records.ts'
 const range = { from: parseLocalDate('2026-01-01') ?? 0, to: parseLocalDate('2026-06-30') ?? 0 }
 const months = ['01', '02', '03', '04', '05', '06']
 
-function planYaml(draw: 'none' | 'recoverable' | 'fixed', gate: boolean, cap: boolean, forfeit: boolean): string {
+function planYaml(
+  draw: 'none' | 'recoverable' | 'fixed',
+  gate: boolean,
+  cap: boolean,
+  forfeit: boolean,
+): string {
   return `version: 1
 id: ae
 currency: USD
@@ -34,7 +39,8 @@ ${draw === 'none' ? '' : `draw: { amount: 1000, recoverable: ${draw === 'recover
 }
 
 const share = fc.integer({ min: 1, max: 9999 }) // hundredths of a percent: 0.01 … 99.99
-const percent = (hundredths: number): string => `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`
+const percent = (hundredths: number): string =>
+  `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`
 const deal = fc.record({
   mrrCents: fc.integer({ min: 0, max: 900_000 }),
   month: fc.integer({ min: 0, max: 5 }),
@@ -52,10 +58,13 @@ function dealRows(list: readonly DealCase[]) {
     ...list.map((d, i) => {
       const closed = `2026-${months[d.month]}-${String(d.day).padStart(2, '0')}`
       const other = d.rep === 'r1' ? 'r2' : 'r1'
-      const shares = d.split === undefined ? d.rep : `${d.rep}:${percent(d.split)};${other}:${percent(10000 - d.split)}`
+      const shares =
+        d.split === undefined ? d.rep : `${d.rep}:${percent(d.split)};${other}:${percent(10000 - d.split)}`
       const closedDay = parseLocalDate(closed) ?? 0
       const cancelled =
-        d.cancelAfterDays === undefined ? '' : new Date((closedDay + d.cancelAfterDays) * 86_400_000).toISOString().slice(0, 10)
+        d.cancelAfterDays === undefined
+          ? ''
+          : new Date((closedDay + d.cancelAfterDays) * 86_400_000).toISOString().slice(0, 10)
       return [`d${i}`, shares, closed, (d.mrrCents / 100).toFixed(2), cancelled]
     }),
   ]

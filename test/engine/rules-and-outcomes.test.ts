@@ -42,8 +42,12 @@ rules:
     const out = await calc({
       plans: { 'ae.yaml': plan },
       reps,
-      deals: 'id,rep,closed_on,mrr,amount,type\nd1,r1,2026-01-05,5000,,managed\nd2,r1,2026-01-06,,2400,project\nd3,r2,2026-01-07,1000,,managed\n',
-      activities: 'id,rep,kind,occurred_on\n' + [1, 2, 3, 4, 5].map((i) => `a${i},r1,call,2026-01-0${i}`).join('\n') + '\n',
+      deals:
+        'id,rep,closed_on,mrr,amount,type\nd1,r1,2026-01-05,5000,,managed\nd2,r1,2026-01-06,,2400,project\nd3,r2,2026-01-07,1000,,managed\n',
+      activities:
+        'id,rep,kind,occurred_on\n' +
+        [1, 2, 3, 4, 5].map((i) => `a${i},r1,call,2026-01-0${i}`).join('\n') +
+        '\n',
       from: '2026-01',
       to: '2026-01',
     })
@@ -74,7 +78,13 @@ rules:
     when: attainment.calls < 0.8
     then: { warning: "Too few calls" }
 `
-    const out = await calc({ plans: { 'ae.yaml': plan }, reps, deals: 'id,rep,closed_on,mrr\n', from: '2026-01', to: '2026-01' })
+    const out = await calc({
+      plans: { 'ae.yaml': plan },
+      reps,
+      deals: 'id,rep,closed_on,mrr\n',
+      from: '2026-01',
+      to: '2026-01',
+    })
     const r1 = repIn(out, '2026-01', 'r1')
     expect(r1?.outcomes).toEqual([])
     expect(r1?.warnings).toHaveLength(1)
@@ -90,11 +100,23 @@ rules:
   - { id: big, when: attainment.new_mrr >= 1.5, then: { boost: { rule: mrr, by: 25%, periods: 2 } } }
   - { id: small, when: attainment.new_mrr >= 1.5, then: { boost: { rule: mrr, by: 0.1 } } }
 `
-    const deals = ['id,rep,closed_on,mrr', 'd1,r1,2026-01-05,8000', 'd2,r1,2026-02-05,1000', 'd3,r1,2026-03-05,1000', 'd4,r1,2026-04-05,1000']
-    const out = await calc({ plans: { 'ae.yaml': plan }, reps, deals: deals.join('\n') + '\n', from: '2026-01', to: '2026-04' })
-    expect(['2026-01', '2026-02', '2026-03', '2026-04'].map((p) => repIn(out, p, 'r1')?.lines[0]?.amount)).toEqual([
-      80000, 13500, 12500, 10000,
-    ])
+    const deals = [
+      'id,rep,closed_on,mrr',
+      'd1,r1,2026-01-05,8000',
+      'd2,r1,2026-02-05,1000',
+      'd3,r1,2026-03-05,1000',
+      'd4,r1,2026-04-05,1000',
+    ]
+    const out = await calc({
+      plans: { 'ae.yaml': plan },
+      reps,
+      deals: deals.join('\n') + '\n',
+      from: '2026-01',
+      to: '2026-04',
+    })
+    expect(
+      ['2026-01', '2026-02', '2026-03', '2026-04'].map((p) => repIn(out, p, 'r1')?.lines[0]?.amount),
+    ).toEqual([80000, 13500, 12500, 10000])
   })
 
   it('forfeits every commission, spiff and bonus line with forfeit: all', async () => {
@@ -104,7 +126,13 @@ rules:
   - { id: bonus, when: 'true', then: { bonus: 25.5 } }
   - { id: all, when: value.new_mrr < 10000.0, then: { forfeit: all } }
 `
-    const out = await calc({ plans: { 'ae.yaml': plan }, reps, deals: 'id,rep,closed_on,mrr\nd1,r1,2026-01-05,1000\n', from: '2026-01', to: '2026-01' })
+    const out = await calc({
+      plans: { 'ae.yaml': plan },
+      reps,
+      deals: 'id,rep,closed_on,mrr\nd1,r1,2026-01-05,1000\n',
+      from: '2026-01',
+      to: '2026-01',
+    })
     // 100.00 commission and 25.50 bonus forfeited; nothing earned, nothing owed
     expect(lineTuples(repIn(out, '2026-01', 'r1'))).toEqual([
       ['commission', 'mrr', 0, 10000, 0],
@@ -187,12 +215,19 @@ describe('draws', () => {
   - { id: mrr, on: new_mrr, rate: 10% }
 draw: { amount: 1500, recoverable: ${recoverable} }
 `
-  const deals = 'id,rep,closed_on,mrr\nd1,r1,2026-01-10,10000\nd2,r1,2026-02-10,20000\nd3,r1,2026-03-10,30000\n'
+  const deals =
+    'id,rep,closed_on,mrr\nd1,r1,2026-01-10,10000\nd2,r1,2026-02-10,20000\nd3,r1,2026-03-10,30000\n'
 
   it('tops up to the draw and recovers it later when recoverable', async () => {
     // Jan earns 1,000.00 → draw 500.00, owes 500.00; Feb earns 2,000.00 → recovers min(500, 500) → pays 1,500.00
     // Mar earns 3,000.00 → nothing owed → pays 3,000.00
-    const out = await calc({ plans: { 'ae.yaml': plan(true) }, reps: 'id,plan\nr1,ae\n', deals, from: '2026-01', to: '2026-03' })
+    const out = await calc({
+      plans: { 'ae.yaml': plan(true) },
+      reps: 'id,plan\nr1,ae\n',
+      deals,
+      from: '2026-01',
+      to: '2026-03',
+    })
     const got = ['2026-01', '2026-02', '2026-03'].map((p) => {
       const r = repIn(out, p, 'r1')
       return [lineTuples(r).slice(1), r?.payout, r?.balance]
@@ -205,7 +240,13 @@ draw: { amount: 1500, recoverable: ${recoverable} }
   })
 
   it('tops up without owing it back when not recoverable', async () => {
-    const out = await calc({ plans: { 'ae.yaml': plan(false) }, reps: 'id,plan\nr1,ae\n', deals, from: '2026-01', to: '2026-02' })
+    const out = await calc({
+      plans: { 'ae.yaml': plan(false) },
+      reps: 'id,plan\nr1,ae\n',
+      deals,
+      from: '2026-01',
+      to: '2026-02',
+    })
     expect(repIn(out, '2026-01', 'r1')?.payout).toBe(150000)
     expect(repIn(out, '2026-01', 'r1')?.balance).toBe(0)
     expect(repIn(out, '2026-02', 'r1')?.payout).toBe(200000)

@@ -40,7 +40,11 @@ export async function calc(input: CalcInput, format: 'json' | 'csv' = 'json'): P
     argv.push('--from', input.from, '--to', input.to, '--format', format)
     let stdout = ''
     let stderr = ''
-    const status = await runCli(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false })
+    const status = await runCli(argv, {
+      stdout: (s) => (stdout += s),
+      stderr: (s) => (stderr += s),
+      isTTY: false,
+    })
     const json = (status === 0 && format === 'json' ? JSON.parse(stdout) : { plans: [] }) as ResultJson
     return { status, stdout, stderr, json }
   } finally {
@@ -54,6 +58,8 @@ export function repIn(out: CalcOutput, period: string, rep: string, plan = 0) {
 }
 
 /** Lines as compact tuples [kind, rule, amount, forfeited, capped] for readable expectations. */
-export function lineTuples(entry: ReturnType<typeof repIn>): [string, string | undefined, number, number, number][] {
+export function lineTuples(
+  entry: ReturnType<typeof repIn>,
+): [string, string | undefined, number, number, number][] {
   return (entry?.lines ?? []).map((l) => [l.kind, l.rule, l.amount, l.forfeited, l.capped])
 }

@@ -28,6 +28,18 @@ export function recordsFrom(
   const issues = new IssueCollector()
   const repsRead = feed(readReps('reps.csv', issues), reps)
   const table = feed(readDeals('deals.csv', issues, { ...repsRead, plans }), deals)
-  if (issues.count > 0) throw new Error(issues.list().map((i) => `${i.file}:${i.line}: ${i.message}`).join('\n'))
-  return { reps: repsRead.reps, repIndex: repsRead.repIndex, deals: table, activities: emptyActivities(), quotas: [] }
+  if (issues.count > 0)
+    throw new Error(
+      issues
+        .list()
+        .map((i) => `${i.file}:${i.line}: ${i.message}`)
+        .join('\n'),
+    )
+  return {
+    reps: repsRead.reps,
+    repIndex: repsRead.repIndex,
+    deals: table,
+    activities: emptyActivities(),
+    quotas: [],
+  }
 }

@@ -6,10 +6,12 @@ import { parsePeriodKey, periodEnd, periodIndexOf, periodKey, periodStart } from
 
 describe('epochDayOf', () => {
   it('round-trips civil dates', () => {
-    fc.assert(fc.property(fc.integer({ min: -200_000, max: 200_000 }), (day) => {
-      const [y, m, d] = civilOf(day)
-      return epochDayOf(y, m, d) === day
-    }))
+    fc.assert(
+      fc.property(fc.integer({ min: -200_000, max: 200_000 }), (day) => {
+        const [y, m, d] = civilOf(day)
+        return epochDayOf(y, m, d) === day
+      }),
+    )
   })
 
   it('rejects dates that do not exist', () => {
@@ -30,7 +32,7 @@ describe('periods', () => {
     const q = parsePeriodKey('2026-Q1')
     expect(q).toEqual({ kind: 'quarter', index: 2026 * 4 })
     expect(formatLocalDate(periodEnd('quarter', q?.index ?? 0))).toBe('2026-03-31')
-    expect(formatLocalDate(periodStart('month', (parsePeriodKey('2026-02')?.index ?? 0)))).toBe('2026-02-01')
+    expect(formatLocalDate(periodStart('month', parsePeriodKey('2026-02')?.index ?? 0))).toBe('2026-02-01')
     expect(parsePeriodKey('2026-13')).toBeNull()
   })
 })
@@ -44,7 +46,9 @@ describe('ZoneCalendar', () => {
     expect(formatLocalDate(chicago.dayOf(v ?? { day: 0 }))).toBe('2026-01-31')
     expect(formatLocalDate(new ZoneCalendar('UTC').dayOf(v ?? { day: 0 }))).toBe('2026-02-01')
     // 23:30 in Chicago on Jan 31 written with its own offset
-    expect(formatLocalDate(chicago.dayOf(parseDateOrInstant('2026-01-31T23:30:00-06:00') ?? { day: 0 }))).toBe('2026-01-31')
+    expect(
+      formatLocalDate(chicago.dayOf(parseDateOrInstant('2026-01-31T23:30:00-06:00') ?? { day: 0 })),
+    ).toBe('2026-01-31')
   })
 
   it('handles the day a zone changes its offset', () => {

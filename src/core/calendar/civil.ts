@@ -16,7 +16,9 @@ export function civilOf(epochDay: number): [number, number, number] {
   const z = epochDay + 719468
   const era = Math.floor(z / 146097)
   const doe = z - era * 146097
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  )
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
   const mp = Math.floor((5 * doy + 2) / 153)
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1
@@ -25,7 +27,9 @@ export function civilOf(epochDay: number): [number, number, number] {
 }
 
 export function daysInMonth(year: number, month: number): number {
-  return epochDayOf(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1, 1) - epochDayOf(year, month, 1)
+  return (
+    epochDayOf(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1, 1) - epochDayOf(year, month, 1)
+  )
 }
 
 /** Reads a local date 'YYYY-MM-DD' as an epoch day; null when it is not a real date. */

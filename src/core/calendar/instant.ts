@@ -5,9 +5,11 @@ const MS_PER_DAY = 86_400_000
 const EPOCH = Temporal.PlainDate.from({ year: 1970, month: 1, day: 1 })
 
 /** A date cell: a local date (epoch day), or an instant (epoch milliseconds) from a date-time with an offset. */
-export type DateOrInstant = { readonly day: number; readonly ms?: undefined } | { readonly ms: number; readonly day?: undefined }
+export type DateOrInstant =
+  { readonly day: number; readonly ms?: undefined } | { readonly ms: number; readonly day?: undefined }
 
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)$/
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)$/
 
 /**
  * Reads 'YYYY-MM-DD' as a local date, or an ISO 8601 date-time with an offset ('Z' counts) as an
@@ -59,7 +61,8 @@ export class ZoneCalendar {
 
   private offsetMsAt(ms: number): number {
     return (
-      Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(this.timeZone).offsetNanoseconds / 1_000_000
+      Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(this.timeZone).offsetNanoseconds /
+      1_000_000
     )
   }
 

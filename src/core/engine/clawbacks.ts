@@ -65,7 +65,8 @@ export class Clawbacks {
         if (repValue === 0n) continue
         const read = (variable: string, field: string) =>
           variable === 'deal' ? this.fields.deal(x.deal, field) : this.fields.rep(x.rep, field)
-        if (rule.filter !== null && !rule.filter.test(read, () => this.fields.dealContext(x.deal, x.rep))) continue
+        if (rule.filter !== null && !rule.filter.test(read, () => this.fields.dealContext(x.deal, x.rep)))
+          continue
         let share = 0
         for (let s = d.shareStart[x.deal] as number; s < (d.shareStart[x.deal + 1] as number); s++) {
           if (d.shareRep[s] === x.rep) share = d.shareMicro[s] as number
@@ -73,7 +74,14 @@ export class Clawbacks {
         const dealValue = BigInt(rule.values === null ? 1 : (rule.values[x.deal] as number)) * BigInt(share)
         const amountMinor = -divRound(paidMinor * dealValue, repValue)
         if (amountMinor === 0n) continue
-        lines.push({ kind: 'clawback', rule: rule.id, deal: d.id[x.deal] as string, amountMinor, forfeitedMinor: 0n, cappedMinor: 0n })
+        lines.push({
+          kind: 'clawback',
+          rule: rule.id,
+          deal: d.id[x.deal] as string,
+          amountMinor,
+          forfeitedMinor: 0n,
+          cappedMinor: 0n,
+        })
       }
     }
     return lines

@@ -37,7 +37,12 @@ export interface Credits {
   readonly cancellations: readonly Cancellation[]
 }
 
-export function isEmployed(hiredOn: number | null, leftOn: number | null, start: number, end: number): boolean {
+export function isEmployed(
+  hiredOn: number | null,
+  leftOn: number | null,
+  start: number,
+  end: number,
+): boolean {
   return (hiredOn === null || hiredOn <= end) && (leftOn === null || leftOn >= start)
 }
 
@@ -75,7 +80,12 @@ export function collectCredits(
   const metricScale = plan.metrics.map((m) => scaleOf(m, plan, records))
   const spiffSums = plan.spiffs.map(() => new SlotSums(size))
   const dealMetrics = plan.metrics
-    .map((m, k) => ({ m, k, filter: m.where === null ? null : new WhereFilter(m.where), values: dealValues(m, records) }))
+    .map((m, k) => ({
+      m,
+      k,
+      filter: m.where === null ? null : new WhereFilter(m.where),
+      values: dealValues(m, records),
+    }))
     .filter((x) => !(x.m.source.kind === 'count' && x.m.source.of === 'activities'))
   const spiffs = plan.spiffs.map((s, k) => ({
     k,
@@ -130,7 +140,13 @@ export function collectCredits(
         ;(spiffSums[s.k] as SlotSums).addProduct(at, s.minor, share)
       }
       if (hasCancel) {
-        cancellations.push({ deal: d, rep: r, closedOffset: p, cancelledOffset, days: cancelledDay - closedDay })
+        cancellations.push({
+          deal: d,
+          rep: r,
+          closedOffset: p,
+          cancelledOffset,
+          days: cancelledDay - closedDay,
+        })
       }
     }
   }

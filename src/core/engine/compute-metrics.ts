@@ -73,9 +73,16 @@ export function computeMetrics(
         const value = ratio(sum, credits.metricScale[k] ?? 1n)
         const override = overrides.get(`${rep.index}|${metric.id}`)
         const planQuota = plan.quotas.get(metric.id)
-        let quota: Rational | null = override ?? (planQuota === undefined ? null : mul(mul(planQuota, ramp), prorate))
+        let quota: Rational | null =
+          override ?? (planQuota === undefined ? null : mul(mul(planQuota, ramp), prorate))
         if (quota !== null && quota.n === 0n) quota = null
-        return { id: metric.id, money: metric.money, value, quota, attainment: quota === null ? null : div(value, quota) }
+        return {
+          id: metric.id,
+          money: metric.money,
+          value,
+          quota,
+          attainment: quota === null ? null : div(value, quota),
+        }
       }),
     )
   }
@@ -122,7 +129,10 @@ export function rankMetrics(
     ranked.set(metric.id, entries.length)
     entries.forEach((e, i) => {
       const prev = entries[i - 1]
-      const r = prev !== undefined && cmp(prev.attainment, e.attainment) === 0 ? (rank.get(prev.rep)?.get(metric.id) ?? i + 1) : i + 1
+      const r =
+        prev !== undefined && cmp(prev.attainment, e.attainment) === 0
+          ? (rank.get(prev.rep)?.get(metric.id) ?? i + 1)
+          : i + 1
       let m = rank.get(e.rep)
       if (m === undefined) rank.set(e.rep, (m = new Map()))
       m.set(metric.id, r)

@@ -72,7 +72,10 @@ export class RecordFields {
   }
 
   dealContext(d: number, r: number): Record<string, unknown> {
-    return { deal: this.record(d, DEAL_FIELDS, this.deals.extras, (f) => this.deal(d, f)), rep: this.reps[r]?.fields }
+    return {
+      deal: this.record(d, DEAL_FIELDS, this.deals.extras, (f) => this.deal(d, f)),
+      rep: this.reps[r]?.fields,
+    }
   }
 
   activityContext(a: number, r: number): Record<string, unknown> {
@@ -101,7 +104,17 @@ export class RecordFields {
   }
 }
 
-const DEAL_FIELDS = ['id', 'rep', 'closed_on', 'amount', 'mrr', 'type', 'customer', 'term_months', 'cancelled_on']
+const DEAL_FIELDS = [
+  'id',
+  'rep',
+  'closed_on',
+  'amount',
+  'mrr',
+  'type',
+  'customer',
+  'term_months',
+  'cancelled_on',
+]
 const ACTIVITY_FIELDS = ['id', 'rep', 'kind', 'occurred_on']
 
 function extraValue(column: ExtraColumn | undefined, i: number): unknown {

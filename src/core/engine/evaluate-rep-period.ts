@@ -66,7 +66,8 @@ export function evaluateRepPeriod(input: RepPeriodInput): RepPeriodOutput {
   const spiffLines: MutableLine[] = []
   plan.spiffs.forEach((s, k) => {
     const amountMinor = divRound(input.spiffSums[k] ?? 0n, 1_000_000n)
-    if (amountMinor !== 0n) spiffLines.push({ kind: 'spiff', rule: s.id, amountMinor, forfeitedMinor: 0n, cappedMinor: 0n })
+    if (amountMinor !== 0n)
+      spiffLines.push({ kind: 'spiff', rule: s.id, amountMinor, forfeitedMinor: 0n, cappedMinor: 0n })
   })
 
   // 5. coaching plans that end this period are decided
@@ -80,7 +81,9 @@ export function evaluateRepPeriod(input: RepPeriodInput): RepPeriodOutput {
         coaching.failed = !decided.value
       } else {
         const why = decided.ok ? 'its pass condition is not a bool' : decided.error
-        warnings.push(`The coaching plan of ${input.rep} opened in rule "${state.coaching.rule}" was left undecided: ${why}.`)
+        warnings.push(
+          `The coaching plan of ${input.rep} opened in rule "${state.coaching.rule}" was left undecided: ${why}.`,
+        )
       }
       state.coaching = null
     } else if (state.coaching.opened < input.period) {
@@ -99,13 +102,21 @@ export function evaluateRepPeriod(input: RepPeriodInput): RepPeriodOutput {
     if (effects.coaching !== undefined && state.coaching !== null) continue
     const fired = evaluate(rule.when, context)
     if (!fired.ok) {
-      warnings.push(`Rule "${rule.id}" could not be evaluated for ${input.rep} in ${input.periodKey}: ${fired.error}.`)
+      warnings.push(
+        `Rule "${rule.id}" could not be evaluated for ${input.rep} in ${input.periodKey}: ${fired.error}.`,
+      )
       continue
     }
     if (fired.value !== true) continue
     outcomes.push({ rule: rule.id, effects })
     if (effects.bonusMinor !== undefined && effects.bonusMinor !== 0n) {
-      bonusLines.push({ kind: 'bonus', rule: rule.id, amountMinor: effects.bonusMinor, forfeitedMinor: 0n, cappedMinor: 0n })
+      bonusLines.push({
+        kind: 'bonus',
+        rule: rule.id,
+        amountMinor: effects.bonusMinor,
+        forfeitedMinor: 0n,
+        cappedMinor: 0n,
+      })
     }
     if (effects.forfeit === 'all') forfeitAll = true
     else for (const id of effects.forfeit ?? []) forfeits.add(id)
@@ -152,7 +163,10 @@ export function evaluateRepPeriod(input: RepPeriodInput): RepPeriodOutput {
   }
 }
 
-function evaluate(program: CelProgram, context: Record<string, unknown>): { ok: true; value: unknown } | { ok: false; error: string } {
+function evaluate(
+  program: CelProgram,
+  context: Record<string, unknown>,
+): { ok: true; value: unknown } | { ok: false; error: string } {
   try {
     return { ok: true, value: program.evaluate(context) }
   } catch (error) {

@@ -87,7 +87,11 @@ describe('applyCommission', () => {
         const quota = ratio(q, 100n)
         const gated = applyCommission(mrr, value, quota, zero(), 2)
         const ungated = applyCommission({ ...mrr, gate: null }, value, quota, zero(), 2)
-        return gated !== null && ungated !== null && gated.amountMinor + gated.forfeitedMinor === ungated.amountMinor
+        return (
+          gated !== null &&
+          ungated !== null &&
+          gated.amountMinor + gated.forfeitedMinor === ungated.amountMinor
+        )
       }),
     )
   })

@@ -1,4 +1,14 @@
-import { add, cmp, type Rational, mul, one, ratio, roundHalfAwayFromZero, sub, zero } from '../money/rational.ts'
+import {
+  add,
+  cmp,
+  type Rational,
+  mul,
+  one,
+  ratio,
+  roundHalfAwayFromZero,
+  sub,
+  zero,
+} from '../money/rational.ts'
 import type { Commission, Tier } from '../plans/plan.ts'
 
 /**
@@ -6,7 +16,12 @@ import type { Commission, Tier } from '../plans/plan.ts'
  * Marginal: each slice between bound × quota marks at its own rate. Retroactive: the whole value
  * at the rate of the tier holding the attainment (exactly at a bound is the upper tier).
  */
-export function payTiers(value: Rational, quota: Rational, tiers: readonly Tier[], mode: 'marginal' | 'retroactive'): Rational {
+export function payTiers(
+  value: Rational,
+  quota: Rational,
+  tiers: readonly Tier[],
+  mode: 'marginal' | 'retroactive',
+): Rational {
   if (mode === 'retroactive') {
     const attainment = ratio(value.n * quota.d, value.d * quota.n)
     const tier = tiers.find((t) => t.to === null || cmp(attainment, t.to) < 0) ?? tiers[tiers.length - 1]
@@ -47,7 +62,8 @@ export function applyCommission(
   const needsQuota = commission.tiers !== null || commission.gate !== null
   if (needsQuota && quota === null) return null
   let base: Rational
-  if (commission.tiers !== null && quota !== null) base = payTiers(value, quota, commission.tiers, commission.tiered)
+  if (commission.tiers !== null && quota !== null)
+    base = payTiers(value, quota, commission.tiers, commission.tiered)
   else base = mul(value, commission.rate ?? zero())
   const boosted = mul(base, add(one(), boostBy))
   const cap = commission.capMinor === null ? null : ratio(commission.capMinor, 10n ** BigInt(digits))
@@ -56,7 +72,9 @@ export function applyCommission(
   const cappedMinor = minor(sub(boosted, kept))
   const keptMinor = minor(kept)
   const gated =
-    commission.gate !== null && quota !== null && cmp(ratio(value.n * quota.d, value.d * quota.n), commission.gate) < 0
+    commission.gate !== null &&
+    quota !== null &&
+    cmp(ratio(value.n * quota.d, value.d * quota.n), commission.gate) < 0
   return gated
     ? { amountMinor: 0n, forfeitedMinor: keptMinor, cappedMinor }
     : { amountMinor: keptMinor, forfeitedMinor: 0n, cappedMinor }

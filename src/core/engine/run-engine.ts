@@ -30,12 +30,19 @@ export function runEngine(plans: readonly Plan[], records: Records, range: RunRa
   return { plans: plans.map((plan) => runPlan(plan, records, range, reports)) }
 }
 
-function runPlan(plan: Plan, records: Records, range: RunRange, reports: ReturnType<typeof reportsOf>): PlanResult {
+function runPlan(
+  plan: Plan,
+  records: Records,
+  range: RunRange,
+  reports: ReturnType<typeof reportsOf>,
+): PlanResult {
   const window = planWindow(plan, range.from, range.to)
   const zone = new ZoneCalendar(plan.timezone)
   const fields = new RecordFields(records.deals, records.activities, records.reps, plan.currency.digits, zone)
   const credits = collectCredits(plan, records, window, zone, fields)
-  const onPlan = records.reps.filter((r) => r.plan === plan.id).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const onPlan = records.reps
+    .filter((r) => r.plan === plan.id)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const states = new Map<number, RepState>(onPlan.map((r) => [r.index, emptyRepState()]))
   const paid: PaidLines = new Map()
   const clawbackQueue = groupCancellations(credits, window.count)
@@ -56,7 +63,14 @@ function runPlan(plan: Plan, records: Records, range: RunRange, reports: ReturnT
       const coachingEnds = state.coaching !== null && state.coaching.last === period
       const repMetrics = metrics.get(rep.index)
       if (repMetrics === undefined) {
-        const listed = notComputed(rep.id, key, credits.uncomputed.get(at) ?? [], clawbacks, state, coachingEnds)
+        const listed = notComputed(
+          rep.id,
+          key,
+          credits.uncomputed.get(at) ?? [],
+          clawbacks,
+          state,
+          coachingEnds,
+        )
         if (listed !== null) reps.push(listed)
         continue
       }
@@ -101,7 +115,10 @@ function runPlan(plan: Plan, records: Records, range: RunRange, reports: ReturnT
 }
 
 /** Cancellations by (slot × count + cancelled offset), in deal order. */
-function groupCancellations(credits: Credits, count: number): Map<number, Credits['cancellations'][number][]> {
+function groupCancellations(
+  credits: Credits,
+  count: number,
+): Map<number, Credits['cancellations'][number][]> {
   const out = new Map<number, Credits['cancellations'][number][]>()
   for (const c of credits.cancellations) {
     if (c.cancelledOffset < 0) continue

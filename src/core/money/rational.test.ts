@@ -30,7 +30,12 @@ describe('parseMoney', () => {
   })
 
   it('round-trips every amount through formatMoney', () => {
-    fc.assert(fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), (m) => parseMoney(formatMoney(m, 2), 2) === m))
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }),
+        (m) => parseMoney(formatMoney(m, 2), 2) === m,
+      ),
+    )
   })
 })
 

@@ -81,7 +81,8 @@ function memberKey(node: AstNode): { variable: string; key: string } | null {
   const [target, key] = node.args as unknown[]
   if (!isNode(target) || target.op !== 'id' || typeof target.args !== 'string') return null
   if (typeof key === 'string') return { variable: target.args, key }
-  if (isNode(key) && key.op === 'value' && typeof key.args === 'string') return { variable: target.args, key: key.args }
+  if (isNode(key) && key.op === 'value' && typeof key.args === 'string')
+    return { variable: target.args, key: key.args }
   return null
 }
 

@@ -83,14 +83,7 @@ export interface Rule {
 }
 
 export type EffectKey =
-  | 'bonus'
-  | 'forfeit'
-  | 'boost'
-  | 'pto_days'
-  | 'raise'
-  | 'warning'
-  | 'coaching'
-  | 'termination_review'
+  'bonus' | 'forfeit' | 'boost' | 'pto_days' | 'raise' | 'warning' | 'coaching' | 'termination_review'
 
 /** The effects of a rule, each present only when written in the plan. */
 export interface Effects {
