@@ -4,10 +4,10 @@ import type { Records } from '../records/records.ts'
 import { type Cancellation, type Credits, dealValues } from './collect-credits.ts'
 import type { RecordFields } from './deal-fields.ts'
 import type { Line } from './result.ts'
-import { WhereFilter } from './where-filter.ts'
+import type { WhereFilter } from './where-filter.ts'
 
-/** Final paid amount (minor units) of each commission line, by `${slot × count + offset}:${commission}`. */
-export type PaidLines = Map<string, bigint>
+/** Final paid amount (minor units) of each commission line: [commission][slot × count + offset]. */
+export type PaidLines = (bigint | undefined)[][]
 
 interface ClawbackRule {
   readonly index: number
@@ -45,7 +45,7 @@ export class Clawbacks {
         days: commission.clawbackDays,
         metric: k,
         values: dealValues(metric, records),
-        filter: metric.where === null ? null : new WhereFilter(metric.where),
+        filter: fields.dealFilter(metric.where),
       })
     })
   }
@@ -59,14 +59,11 @@ export class Clawbacks {
       for (const x of cancellations) {
         if (x.days > rule.days) continue
         const at = (this.credits.slotOf[x.rep] as number) * this.count + x.closedOffset
-        const paidMinor = paid.get(`${at}:${rule.index}`)
+        const paidMinor = paid[rule.index]?.[at]
         if (paidMinor === undefined || paidMinor === 0n) continue
         const repValue = this.credits.metricSums[rule.metric]?.get(at) ?? 0n
         if (repValue === 0n) continue
-        const read = (variable: string, field: string) =>
-          variable === 'deal' ? this.fields.deal(x.deal, field) : this.fields.rep(x.rep, field)
-        if (rule.filter !== null && !rule.filter.test(read, () => this.fields.dealContext(x.deal, x.rep)))
-          continue
+        if (rule.filter !== null && !rule.filter.test(x.deal, x.rep)) continue
         let share = 0
         for (let s = d.shareStart[x.deal] as number; s < (d.shareStart[x.deal + 1] as number); s++) {
           if (d.shareRep[s] === x.rep) share = d.shareMicro[s] as number

@@ -6,7 +6,6 @@ import type { Records } from '../records/records.ts'
 import { SlotSums } from './accumulator.ts'
 import { type RecordFields, scaledInteger } from './deal-fields.ts'
 import type { PlanWindow } from './plan-window.ts'
-import { WhereFilter } from './where-filter.ts'
 
 /** A credit of a deal cancelled in a later period than it closed in, for clawbacks. */
 export interface Cancellation {
@@ -83,21 +82,19 @@ export function collectCredits(
     .map((m, k) => ({
       m,
       k,
-      filter: m.where === null ? null : new WhereFilter(m.where),
+      filter: fields.dealFilter(m.where),
       values: dealValues(m, records),
     }))
     .filter((x) => !(x.m.source.kind === 'count' && x.m.source.of === 'activities'))
   const spiffs = plan.spiffs.map((s, k) => ({
     k,
     minor: Number(s.amountMinor),
-    filter: s.where === null ? null : new WhereFilter(s.where),
+    filter: fields.dealFilter(s.where),
     from: s.from === null ? -Infinity : dayOf(s.from),
     to: s.to === null ? Infinity : dayOf(s.to),
   }))
   const uncomputed = new Map<number, string[]>()
   const cancellations: Cancellation[] = []
-  const readDeal = (d: number, r: number) => (variable: string, field: string) =>
-    variable === 'deal' ? fields.deal(d, field) : fields.rep(r, field)
 
   for (let d = 0; d < deals.length; d++) {
     const closedMs = deals.closedMs[d] as number
@@ -128,15 +125,14 @@ export function collectCredits(
         continue
       }
       const share = deals.shareMicro[k] as number
-      const read = readDeal(d, r)
       for (const { k: mk, filter, values } of dealMetrics) {
-        if (filter !== null && !filter.test(read, () => fields.dealContext(d, r))) continue
+        if (filter !== null && !filter.test(d, r)) continue
         ;(metricSums[mk] as SlotSums).addProduct(at, values === null ? 1 : (values[d] as number), share)
       }
       if (!onPlan) continue
       for (const s of spiffs) {
         if (closedDay < s.from || closedDay > s.to) continue
-        if (s.filter !== null && !s.filter.test(read, () => fields.dealContext(d, r))) continue
+        if (s.filter !== null && !s.filter.test(d, r)) continue
         ;(spiffSums[s.k] as SlotSums).addProduct(at, s.minor, share)
       }
       if (hasCancel) {
@@ -152,7 +148,7 @@ export function collectCredits(
   }
 
   const activityMetrics = plan.metrics
-    .map((m, k) => ({ m, k, filter: m.where === null ? null : new WhereFilter(m.where) }))
+    .map((m, k) => ({ m, k, filter: fields.activityFilter(m.where) }))
     .filter((x) => x.m.source.kind === 'count' && x.m.source.of === 'activities')
   if (activityMetrics.length > 0) {
     for (let a = 0; a < activities.length; a++) {
@@ -162,10 +158,8 @@ export function collectCredits(
       const ms = activities.occurredMs[a] as number
       const p = window.offsetOf(Number.isNaN(ms) ? (activities.occurredDay[a] as number) : zone.localDay(ms))
       if (p < 0 || employed[slot * n + p] === 0) continue
-      const read = (variable: string, field: string) =>
-        variable === 'activity' ? fields.activity(a, field) : fields.rep(r, field)
       for (const { k, filter } of activityMetrics) {
-        if (filter !== null && !filter.test(read, () => fields.activityContext(a, r))) continue
+        if (filter !== null && !filter.test(a, r)) continue
         ;(metricSums[k] as SlotSums).addProduct(slot * n + p, 1, 1)
       }
     }

@@ -140,3 +140,11 @@ export function rankMetrics(
   })
   return { rank, ranked }
 }
+
+/** quota × ramp × proration, skipping factors of one (the common case) to spare exact divisions. */
+function scaleQuota(quota: Rational, ramp: Rational, prorate: Rational): Rational {
+  let out = quota
+  if (ramp.n !== ramp.d) out = mul(out, ramp)
+  if (prorate.n !== prorate.d) out = mul(out, prorate)
+  return out
+}

@@ -1,6 +1,8 @@
 import { formatLocalDate } from '../calendar/civil.ts'
 import type { ZoneCalendar } from '../calendar/instant.ts'
+import type { CelProgram } from '../plans/cel.ts'
 import type { ActivityTable, DealTable, ExtraColumn, Rep } from '../records/records.ts'
+import { type Accessor, WhereFilter } from './where-filter.ts'
 
 /** What CEL sees of deals, activities and reps: `deal.*`, `activity.*`, `rep.*`. */
 export class RecordFields {
@@ -69,6 +71,48 @@ export class RecordFields {
 
   rep(r: number, field: string): unknown {
     return this.reps[r]?.fields[field]
+  }
+
+  /** A fast reader of one field of `deal` (or of the credited `rep`) for WhereFilter. */
+  dealAccessor(variable: string, field: string): Accessor {
+    if (variable === 'rep') return (_d, r) => this.rep(r, field)
+    if (variable !== 'deal') return () => undefined
+    const t = this.deals
+    if (field === 'type') return (d) => t.type[d]
+    if (field === 'customer') return (d) => t.customer[d]
+    if (field === 'id') return (d) => t.id[d]
+    return (d) => this.deal(d, field)
+  }
+
+  /** A fast reader of one field of `activity` (or of its `rep`) for WhereFilter. */
+  activityAccessor(variable: string, field: string): Accessor {
+    if (variable === 'rep') return (_a, r) => this.rep(r, field)
+    if (variable !== 'activity') return () => undefined
+    const t = this.activities
+    if (field === 'kind') return (a) => t.kind[a]
+    return (a) => this.activity(a, field)
+  }
+
+  /** A WhereFilter over deals with this plan's view of them. */
+  dealFilter(program: CelProgram | null): WhereFilter | null {
+    return program === null
+      ? null
+      : new WhereFilter(
+          program,
+          (v, f) => this.dealAccessor(v, f),
+          (d, r) => this.dealContext(d, r),
+        )
+  }
+
+  /** A WhereFilter over activities. */
+  activityFilter(program: CelProgram | null): WhereFilter | null {
+    return program === null
+      ? null
+      : new WhereFilter(
+          program,
+          (v, f) => this.activityAccessor(v, f),
+          (a, r) => this.activityContext(a, r),
+        )
   }
 
   dealContext(d: number, r: number): Record<string, unknown> {

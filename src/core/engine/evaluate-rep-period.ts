@@ -71,11 +71,12 @@ export function evaluateRepPeriod(input: RepPeriodInput): RepPeriodOutput {
   })
 
   // 5. coaching plans that end this period are decided
-  const context = ruleContext(input)
+  let built: Record<string, unknown> | null = null
+  const context = (): Record<string, unknown> => (built ??= ruleContext(input))
   const coaching = { active: false, passed: false, failed: false }
   if (state.coaching !== null) {
     if (input.coachingEnds) {
-      const decided = evaluate(state.coaching.pass, context)
+      const decided = evaluate(state.coaching.pass, context())
       if (decided.ok && typeof decided.value === 'boolean') {
         coaching.passed = decided.value
         coaching.failed = !decided.value
@@ -90,7 +91,6 @@ export function evaluateRepPeriod(input: RepPeriodInput): RepPeriodOutput {
       coaching.active = true
     }
   }
-  context.coaching = coaching
 
   // 6. rules in file order
   const outcomes: Outcome[] = []
@@ -100,7 +100,7 @@ export function evaluateRepPeriod(input: RepPeriodInput): RepPeriodOutput {
   for (const rule of plan.rules) {
     const effects = rule.then
     if (effects.coaching !== undefined && state.coaching !== null) continue
-    const fired = evaluate(rule.when, context)
+    const fired = evaluate(rule.when, { ...context(), coaching })
     if (!fired.ok) {
       warnings.push(
         `Rule "${rule.id}" could not be evaluated for ${input.rep} in ${input.periodKey}: ${fired.error}.`,

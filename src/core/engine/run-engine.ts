@@ -2,6 +2,7 @@ import { formatLocalDate } from '../calendar/civil.ts'
 import { ZoneCalendar } from '../calendar/instant.ts'
 import { periodEnd, periodIndexOf, periodStart } from '../calendar/period.ts'
 import type { Plan } from '../plans/plan.ts'
+import type { CelProgram } from '../plans/cel.ts'
 import type { Records } from '../records/records.ts'
 import { type Credits, collectCredits } from './collect-credits.ts'
 import { RecordFields } from './deal-fields.ts'
@@ -44,16 +45,21 @@ function runPlan(
     .filter((r) => r.plan === plan.id)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const states = new Map<number, RepState>(onPlan.map((r) => [r.index, emptyRepState()]))
-  const paid: PaidLines = new Map()
+  const paid: PaidLines = plan.commissions.map(() => [])
   const clawbackQueue = groupCancellations(credits, window.count)
   const clawback = new Clawbacks(plan, records, credits, fields, window.count)
   const periods: PeriodResult[] = []
+  const readsRanks = plan.rules.some(
+    (r) =>
+      readsVariable(r.when, 'rank', 'ranked') ||
+      (r.then.coaching !== undefined && readsVariable(r.then.coaching.pass, 'rank', 'ranked')),
+  )
 
   for (let p = 0; p < window.count; p++) {
     const period = window.first + p
     const key = window.keys[p] as string
     const metrics = computeMetrics(plan, records, window, credits, reports, onPlan, p)
-    const { rank, ranked } = rankMetrics(plan, metrics)
+    const { rank, ranked } = readsRanks ? rankMetrics(plan, metrics) : NO_RANKS
     const reps: RepResult[] = []
     for (const rep of onPlan) {
       const state = states.get(rep.index) ?? emptyRepState()
@@ -91,7 +97,7 @@ function runPlan(
         coachingEnds,
       })
       out.commissionPaid.forEach((amount, c) => {
-        if (amount !== null) paid.set(`${at}:${c}`, amount)
+        if (amount !== null) (paid[c] as (bigint | undefined)[])[at] = amount
       })
       reps.push({
         rep: rep.id,
@@ -176,4 +182,11 @@ function updateStreaks(state: RepState, metrics: readonly MetricResult[]): void 
     state.hits.set(m.id, hit ? (state.hits.get(m.id) ?? 0) + 1 : 0)
     state.misses.set(m.id, hit ? 0 : (state.misses.get(m.id) ?? 0) + 1)
   }
+}
+
+const NO_RANKS = { rank: new Map<number, Map<string, number>>(), ranked: new Map<string, number>() }
+
+/** Whether a CEL program reads any of these variables (or reads variables whole). */
+function readsVariable(program: CelProgram, ...names: string[]): boolean {
+  return program.reads === null || names.some((n) => program.reads?.has(n) === true)
 }
