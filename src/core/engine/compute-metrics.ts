@@ -74,7 +74,7 @@ export function computeMetrics(
         const override = overrides.get(`${rep.index}|${metric.id}`)
         const planQuota = plan.quotas.get(metric.id)
         let quota: Rational | null =
-          override ?? (planQuota === undefined ? null : mul(mul(planQuota, ramp), prorate))
+          override ?? (planQuota === undefined ? null : scaleQuota(planQuota, ramp, prorate))
         if (quota !== null && quota.n === 0n) quota = null
         return {
           id: metric.id,
