@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises'
 import { Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { parse, type CsvError } from 'csv-parse'
+import { Parser, type CsvError } from 'csv-parse'
 import type { Plan } from '../../core/plans/plan.ts'
 import type { RowReader } from '../../core/records/header.ts'
 import { IssueCollector } from '../../core/records/issues.ts'
@@ -36,6 +36,7 @@ export async function readRecords(
   const issues = new IssueCollector(limit)
   const roles = ['reps', 'deals', 'activities', 'quotas'] as const
   const handles = new Map<(typeof roles)[number], FileHandle>()
+  const regular = new Set<(typeof roles)[number]>()
   try {
     for (const role of roles) {
       const file = files[role]
@@ -43,8 +44,9 @@ export async function readRecords(
       try {
         const handle = await open(file, 'r')
         handles.set(role, handle)
-        if ((await handle.stat()).isDirectory())
-          issues.add(file, 0, 'cannot open the file: it is a directory')
+        const stat = await handle.stat()
+        if (stat.isDirectory()) issues.add(file, 0, 'cannot open the file: it is a directory')
+        if (stat.isFile()) regular.add(role)
       } catch (error) {
         issues.add(file, 0, `cannot open the file: ${describeFsError(error)}`)
       }
@@ -63,16 +65,30 @@ export async function readRecords(
       if (handle !== undefined && !(await streamCsv(handle, file, reader, issues))) return null
       return reader.finish()
     }
+    // Deals and activities may run to millions of rows: sized from a regular file's line count,
+    // their columns are allocated once (a stream that cannot be read twice goes without).
+    const expectedRows = async (role: 'deals' | 'activities'): Promise<number> => {
+      const handle = handles.get(role)
+      return handle !== undefined && regular.has(role) ? countLineFeeds(handle) : 0
+    }
     const repsRead = await read('reps', files.reps, readReps(files.reps, issues))
     if (repsRead === null) return failed()
     const { reps, repIndex } = repsRead
     const context = { reps, repIndex, plans }
-    const deals = await read('deals', files.deals, readDeals(files.deals, issues, context))
+    const deals = await read(
+      'deals',
+      files.deals,
+      readDeals(files.deals, issues, context, await expectedRows('deals')),
+    )
     if (deals === null) return failed()
     const activities =
       files.activities === undefined
         ? emptyActivities()
-        : await read('activities', files.activities, readActivities(files.activities, issues, repIndex))
+        : await read(
+            'activities',
+            files.activities,
+            readActivities(files.activities, issues, repIndex, await expectedRows('activities')),
+          )
     if (activities === null) return failed()
     const quotas =
       files.quotas === undefined
@@ -87,9 +103,7 @@ export async function readRecords(
 
 /**
  * Feeds one file through csv-parse (RFC 4180 as written, BOM dropped, blank lines skipped) to a
- * reader, record by record, with the physical line each record starts on. Malformed CSV is
- * reported (once per line) and the record skipped; the rest of the file is still read. False when
- * the file could not be read to its end.
+ * reader. False when the file could not be read to its end.
  */
 async function streamCsv(
   handle: FileHandle,
@@ -97,16 +111,87 @@ async function streamCsv(
   reader: RowReader<unknown>,
   issues: IssueCollector,
 ): Promise<boolean> {
-  // csv-parse counts the lines a record ends on, and counts a CRLF inside a quoted cell twice:
-  // the start line is its count less the breaks it saw in the record, less that surplus so far.
-  let lastEnd = 0
-  let surplus = 0
-  let columns = -1
-  let lastBrokenLine = -1
-  const startOf = (record: readonly string[], end: number): number => {
-    if (end - lastEnd <= 1) {
-      lastEnd = end
-      return end - surplus
+  const discard = new Writable({ objectMode: true, write: (_chunk, _encoding, done) => done() })
+  try {
+    await pipeline(handle.createReadStream({ start: 0 }), new CsvFeeder(file, reader, issues), discard)
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).syscall === undefined) throw error
+    issues.add(file, 0, `cannot read the file: ${describeFsError(error)}`)
+    return false
+  }
+}
+
+/**
+ * csv-parse's stream, handing each record to the reader the moment it is parsed, with the
+ * physical line it starts on, instead of passing it downstream. Malformed CSV is reported once
+ * per line and the record skipped; the rest of the file is still read.
+ */
+class CsvFeeder extends Parser {
+  // csv-parse's `info.lines` is the line a record ends on, and it counts a CRLF inside a quoted
+  // cell as two lines: the start is that count less the breaks it saw in the record, less the
+  // surplus so far. (Its on_record hook would also give the count, at the price of copying its
+  // info object for every record, a third of the parsing time.)
+  private lastEnd = 0
+  private surplus = 0
+  private columns = -1
+  private lastBrokenLine = -1
+
+  constructor(
+    private readonly file: string,
+    private readonly reader: RowReader<unknown>,
+    private readonly issues: IssueCollector,
+  ) {
+    // on_skip is an option of the parser, given before `this` exists: it calls through a holder.
+    const hook: { skip?: (error: CsvError) => void } = {}
+    super({
+      bom: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      on_skip: (error) => {
+        if (error !== undefined) hook.skip?.(error)
+        return undefined
+      },
+    })
+    hook.skip = (error) => this.skip(error)
+  }
+
+  override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+    if (chunk === null) return super.push(null, encoding)
+    try {
+      const record = chunk as string[]
+      const line = this.startOf(record, this.info.lines)
+      if (this.columns >= 0) {
+        this.reader.row(record, line)
+      } else {
+        this.columns = record.length
+        this.reader.header(record, line)
+      }
+    } catch (error) {
+      this.destroy(error as Error)
+    }
+    return true
+  }
+
+  private skip(error: CsvError): void {
+    // A CsvError carries the parser's info (`lines`) and, for a wrong cell count, the record.
+    const { record, lines } = error as CsvError & { record?: unknown; lines?: unknown }
+    const end = typeof lines === 'number' ? lines : this.lastEnd + 1
+    const line = Array.isArray(record)
+      ? this.startOf(record as string[], end)
+      : error.code === 'CSV_QUOTE_NOT_CLOSED'
+        ? this.lastEnd + 1 - this.surplus
+        : end - this.surplus
+    // One broken record can trip several errors (each stray quote): report its line once.
+    if (line !== this.lastBrokenLine)
+      this.issues.add(this.file, line, describeCsvError(error, record, this.columns))
+    this.lastBrokenLine = line
+  }
+
+  private startOf(record: readonly string[], end: number): number {
+    if (end - this.lastEnd <= 1) {
+      this.lastEnd = end
+      return end - this.surplus
     }
     let counted = 0
     let real = 0
@@ -122,50 +207,23 @@ async function streamCsv(
         }
       }
     }
-    const start = end - counted - surplus
-    surplus += counted - real
-    lastEnd = end
+    const start = end - counted - this.surplus
+    this.surplus += counted - real
+    this.lastEnd = end
     return start
   }
+}
 
-  const parser = parse({
-    bom: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    on_record: (record: string[], info) => {
-      const line = startOf(record, info.lines)
-      if (columns < 0) {
-        columns = record.length
-        reader.header(record, line)
-      } else {
-        reader.row(record, line)
-      }
-      return null
-    },
-    on_skip: (error) => {
-      if (error === undefined) return undefined
-      // CsvError carries the parser's info (`lines`) and, for a wrong cell count, the record.
-      const { record, lines } = error as CsvError & { record?: unknown; lines?: unknown }
-      const end = typeof lines === 'number' ? lines : lastEnd + 1
-      const line = Array.isArray(record)
-        ? startOf(record as string[], end)
-        : error.code === 'CSV_QUOTE_NOT_CLOSED'
-          ? lastEnd + 1 - surplus
-          : end - surplus
-      // One broken record can trip several errors (each stray quote): report its line once.
-      if (line !== lastBrokenLine) issues.add(file, line, describeCsvError(error, record, columns))
-      lastBrokenLine = line
-      return undefined
-    },
-  })
-  const discard = new Writable({ objectMode: true, write: (_chunk, _encoding, done) => done() })
-  try {
-    await pipeline(handle.createReadStream(), parser, discard)
-    return true
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).syscall === undefined) throw error
-    issues.add(file, 0, `cannot read the file: ${describeFsError(error)}`)
-    return false
+/** The line feeds in a file, read without moving its position: an upper bound of its rows. */
+async function countLineFeeds(handle: FileHandle): Promise<number> {
+  const buffer = Buffer.allocUnsafe(1 << 20)
+  let count = 0
+  for (let position = 0; ;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position)
+    if (bytesRead === 0) return count
+    position += bytesRead
+    const bytes = buffer.subarray(0, bytesRead)
+    for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) count++
   }
 }
 

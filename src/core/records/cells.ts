@@ -71,3 +71,16 @@ export function parseWholeCell(column: string, text: string): number | string {
   if (!/^\d{1,15}$/.test(text)) return `${column} ${quote(text)} is not a whole number`
   return Number(text)
 }
+
+/** One `REP:PERCENT` of a rep cell, the percentage in millionths of the deal. */
+export function parseShare(part: string, text: string): { rep: string; micro: number } | string {
+  if (part === '') return `empty share in ${quote(text)}`
+  const colon = part.indexOf(':')
+  const rep = (colon < 0 ? part : part.slice(0, colon)).trim()
+  const percent = colon < 0 ? null : /^(\d{1,9})(?:\.(\d+))?$/.exec(part.slice(colon + 1).trim())
+  if (rep === '' || percent === null) return `share ${quote(part)} is not REP:PERCENT`
+  const frac = percent[2] ?? ''
+  if (frac.length > 4) return `share ${quote(part)} has more than 4 decimals`
+  const micro = Number(percent[1]) * 10_000 + Number(frac.padEnd(4, '0'))
+  return micro === 0 ? `share ${quote(part)} is 0` : { rep, micro }
+}

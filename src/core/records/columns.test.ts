@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { ExtraColumnsBuilder, IdSet, Interner, float64Column, int32Column } from './columns.ts'
+import {
+  ExtraColumnsBuilder,
+  IdSet,
+  Interner,
+  LineIndex,
+  StringColumn,
+  float64Column,
+  int32Column,
+} from './columns.ts'
 
 describe('NumberColumn', () => {
   it('returns every value in an exact-size array when grown over several chunks', () => {
@@ -14,6 +22,25 @@ describe('NumberColumn', () => {
     expect(values[0]).toBe(0)
     expect(values[65_536]).toBe(196_608)
     expect(values[n - 1]).toBe((n - 1) * 3)
+  })
+
+  it('hands over its one array without copying when the expected size was right', () => {
+    const column = int32Column(1000)
+    for (let i = 0; i < 990; i++) column.push(i)
+    const values = column.take()
+    expect(values.length).toBe(990)
+    expect(values.buffer.byteLength).toBe(4000)
+  })
+
+  it('keeps every value when more come than expected', () => {
+    const column = int32Column(10)
+    for (let i = 0; i < 100_000; i++) column.push(i)
+    expect(column.at(5)).toBe(5)
+    expect(column.at(70_000)).toBe(70_000)
+    const values = column.take()
+    expect(values.length).toBe(100_000)
+    expect(values[99_999]).toBe(99_999)
+    expect(values.buffer.byteLength).toBe(400_000)
   })
 
   it('keeps NaN when it holds doubles', () => {
@@ -34,6 +61,25 @@ describe('IdSet', () => {
     }
     ids.push('d1234')
     expect(set.add(5000)).toBe(1234)
+  })
+})
+
+describe('StringColumn', () => {
+  it('returns exactly the pushed values when fewer come than expected', () => {
+    const column = new StringColumn(5)
+    column.push('a')
+    column.push('b')
+    expect(column.take()).toEqual(['a', 'b'])
+  })
+})
+
+describe('LineIndex', () => {
+  it('gives back the line of any row when cells span lines', () => {
+    // rows 0-2 on lines 2-4; row 3 spans lines 5-7; rows 4-5 on lines 8-9; a blank line; row 6 on 11
+    const index = new LineIndex()
+    const lines = [2, 3, 4, 5, 8, 9, 11]
+    lines.forEach((line, row) => index.push(row, line))
+    expect(lines.map((_, row) => index.lineOf(row))).toEqual(lines)
   })
 })
 

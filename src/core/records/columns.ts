@@ -1,27 +1,34 @@
-import type { ExtraColumn } from './records.ts'
+import type { DateOrInstant } from '../calendar/instant.ts'
+import { NO_DAY, type ExtraColumn } from './records.ts'
 import type { ExtraHeader } from './header.ts'
 
-// Builders for the columnar tables, sized for 10 million rows: a typed array grows by doubling up
-// to CHUNK entries and then in whole chunks, so that no column ever holds more than one spare
-// chunk and no growth copies more than one chunk; `take` copies the chunks once into an
-// exact-size array, one column at a time.
+// Builders for the columnar tables, sized for 10 million rows. Given the expected number of rows
+// (an upper bound the caller may know, such as the file's line count), a column is allocated once
+// and handed over as is. Without it, or beyond it, a typed column grows by doubling up to CHUNK
+// entries and then in whole chunks, so that no growth copies more than one chunk, and is copied
+// once into an exact-size array at `take`.
 const FIRST = 256
+const MS_PER_DAY = 86_400_000
 const CHUNK = 1 << 16
 
 type NumberArray = Int32Array | Float64Array
 
-/** A growable column of numbers, read back once as an exact-size typed array. */
+/** A growable column of numbers, read back once as a typed array of exactly its length. */
 export class NumberColumn<A extends NumberArray> {
   private readonly full: A[] = []
+  private fullLength = 0
   private chunk: A
   private used = 0
 
-  constructor(private readonly make: (size: number) => A) {
-    this.chunk = make(FIRST)
+  constructor(
+    private readonly make: (size: number) => A,
+    expected = 0,
+  ) {
+    this.chunk = make(expected > 0 ? expected : FIRST)
   }
 
   get length(): number {
-    return this.full.length * CHUNK + this.used
+    return this.fullLength + this.used
   }
 
   push(value: number): void {
@@ -29,24 +36,34 @@ export class NumberColumn<A extends NumberArray> {
     this.chunk[this.used++] = value
   }
 
-  /** The value at `i` (i < length). */
+  /** The value at `i` (i < length); fastest for recent values. */
   at(i: number): number {
-    const c = i >>> 16
-    return (c < this.full.length ? this.full[c] : this.chunk)?.[i & (CHUNK - 1)] ?? NaN
+    if (i >= this.fullLength) return this.chunk[i - this.fullLength] ?? NaN
+    let base = 0
+    for (const c of this.full) {
+      if (i < base + c.length) return c[i - base] ?? NaN
+      base += c.length
+    }
+    return NaN
   }
 
-  /** The whole column in an exact-size array; the builder is empty afterwards. */
+  /** The whole column; the builder is empty afterwards. */
   take(): A {
-    const out = this.make(this.length)
+    const chunk = this.chunk
+    const used = this.used
+    this.chunk = this.make(FIRST)
+    this.used = 0
+    // One array hardly larger than needed (the expected size was right) is handed over as is.
+    if (this.full.length === 0 && chunk.length - used <= used / 8) return chunk.subarray(0, used) as A
+    const out = this.make(this.fullLength + used)
     let offset = 0
     for (const c of this.full) {
       out.set(c, offset)
-      offset += CHUNK
+      offset += c.length
     }
-    out.set(this.chunk.subarray(0, this.used), offset)
+    out.set(chunk.subarray(0, used), offset)
     this.full.length = 0
-    this.chunk = this.make(FIRST)
-    this.used = 0
+    this.fullLength = 0
     return out
   }
 
@@ -57,24 +74,88 @@ export class NumberColumn<A extends NumberArray> {
       this.chunk = bigger
     } else {
       this.full.push(this.chunk)
+      this.fullLength += this.chunk.length
       this.chunk = this.make(CHUNK)
       this.used = 0
     }
   }
 }
 
-export const int32Column = (): NumberColumn<Int32Array> => new NumberColumn((n) => new Int32Array(n))
-export const float64Column = (): NumberColumn<Float64Array> => new NumberColumn((n) => new Float64Array(n))
+export const int32Column = (expected = 0): NumberColumn<Int32Array> =>
+  new NumberColumn((n) => new Int32Array(n), expected)
+export const float64Column = (expected = 0): NumberColumn<Float64Array> =>
+  new NumberColumn((n) => new Float64Array(n), expected)
+
+/**
+ * A column of strings. With the expected number of rows the array is allocated once (holey, then
+ * cut to length) instead of growing by half again and again, each old copy garbage until a full GC.
+ */
+export class StringColumn {
+  readonly values: string[]
+  private used = 0
+
+  constructor(expected = 0) {
+    this.values = expected > 0 ? new Array<string>(expected) : []
+  }
+
+  get length(): number {
+    return this.used
+  }
+
+  push(value: string): void {
+    this.values[this.used++] = value
+  }
+
+  take(): string[] {
+    this.values.length = this.used
+    return this.values
+  }
+}
+
+/**
+ * The line of each row, kept as the rows where the distance between row and line changes (a cell
+ * spanning lines, a blank line): a few entries instead of one per row.
+ */
+export class LineIndex {
+  private readonly rows: number[] = []
+  private readonly offsets: number[] = []
+
+  push(row: number, line: number): void {
+    if (this.offsets[this.offsets.length - 1] !== line - row) {
+      this.rows.push(row)
+      this.offsets.push(line - row)
+    }
+  }
+
+  /** The line of a row pushed before. */
+  lineOf(row: number): number {
+    let lo = 0
+    let hi = this.rows.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if ((this.rows[mid] ?? 0) <= row) lo = mid
+      else hi = mid - 1
+    }
+    return row + (this.offsets[lo] ?? 0)
+  }
+}
 
 /**
  * Finds repeated ids: an open-addressing table of row numbers into the id column itself, about
  * 6 bytes a row where a Set<string> takes some 40 (10 million deals).
  */
 export class IdSet {
-  private slots = new Int32Array(1024)
+  private slots: Int32Array
   private size = 0
 
-  constructor(private readonly ids: readonly string[]) {}
+  constructor(
+    private readonly ids: readonly string[],
+    expected = 0,
+  ) {
+    let capacity = 1024
+    while (capacity * 3 < expected * 4) capacity *= 2
+    this.slots = new Int32Array(capacity)
+  }
 
   /** Adds the id of `row`; returns the row of an earlier equal id, or -1 when it is new. */
   add(row: number): number {
@@ -135,7 +216,7 @@ export const DECIMAL_NUMBER = /^[+-]?\d+(?:\.\d+)?$/
 interface ExtraBuilder {
   readonly name: string
   readonly index: number
-  readonly values: string[]
+  readonly values: StringColumn
   readonly interner: Interner
   numeric: boolean
   scale: number
@@ -145,10 +226,10 @@ interface ExtraBuilder {
 export class ExtraColumnsBuilder {
   private readonly columns: ExtraBuilder[]
 
-  constructor(extras: readonly ExtraHeader[]) {
+  constructor(extras: readonly ExtraHeader[], expected = 0) {
     this.columns = extras.map((e) => ({
       ...e,
-      values: [],
+      values: new StringColumn(expected),
       interner: new Interner(),
       numeric: true,
       scale: 0,
@@ -172,8 +253,26 @@ export class ExtraColumnsBuilder {
     return new Map(
       this.columns.map((c) => [
         c.name,
-        { numeric: c.numeric, scale: c.numeric ? c.scale : 0, values: c.values },
+        { numeric: c.numeric, scale: c.numeric ? c.scale : 0, values: c.values.take() },
       ]),
     )
+  }
+}
+
+/** Stores a date cell as (day, NaN), an instant as (its UTC day, ms), none as (NO_DAY, NaN). */
+export function pushDateCell(
+  day: { push(v: number): void },
+  ms: { push(v: number): void },
+  value: DateOrInstant | null,
+): void {
+  if (value === null) {
+    day.push(NO_DAY)
+    ms.push(NaN)
+  } else if (value.ms === undefined) {
+    day.push(value.day)
+    ms.push(NaN)
+  } else {
+    day.push(Math.floor(value.ms / MS_PER_DAY))
+    ms.push(value.ms)
   }
 }

@@ -29,7 +29,7 @@ export interface Header {
 }
 
 /** A header cell as matched: BOM dropped, trimmed, lower-cased. */
-export function normalizeHeaderCell(text: string): string {
+function normalizeHeaderCell(text: string): string {
   return (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).trim().toLowerCase()
 }
 

@@ -1,12 +1,21 @@
 import { parseDateCell, quote } from './cells.ts'
-import { ExtraColumnsBuilder, IdSet, Interner, float64Column, int32Column } from './columns.ts'
-import { cellAt, matchHeader, reportEmptyFile, type Header, type RowReader } from './header.ts'
+import {
+  ExtraColumnsBuilder,
+  IdSet,
+  Interner,
+  LineIndex,
+  StringColumn,
+  float64Column,
+  int32Column,
+  pushDateCell,
+  type NumberColumn,
+} from './columns.ts'
+import { cellAt, matchHeader, reportEmptyFile, type RowReader } from './header.ts'
 import type { IssueCollector } from './issues.ts'
-import { NO_DAY, type ActivityTable } from './records.ts'
+import type { ActivityTable } from './records.ts'
 
-const KNOWN = ['id', 'rep', 'kind', 'occurred_on']
+const KNOWN = ['id', 'rep', 'kind', 'occurred_on'] as const
 const REQUIRED = KNOWN
-const MS_PER_DAY = 86_400_000
 
 /**
  * Reads activities.csv into an ActivityTable: unique non-empty ids, a known rep, a kind (free
@@ -16,75 +25,91 @@ export function readActivities(
   file: string,
   issues: IssueCollector,
   repIndex: ReadonlyMap<string, number>,
+  expectedRows = 0,
 ): RowReader<ActivityTable> {
-  let header: Header | null = null
-  const col = (name: string): number => header?.columns.get(name) ?? -1
-  const ids: string[] = []
-  const idSet = new IdSet(ids)
-  const lines = int32Column()
-  const rep = int32Column()
-  const kind: string[] = []
-  const kinds = new Interner()
-  const occurredDay = int32Column()
-  const occurredMs = float64Column()
-  let extras = new ExtraColumnsBuilder([])
+  return new ActivityReader(file, issues, repIndex, expectedRows)
+}
 
-  return {
-    header(cells, line) {
-      header = matchHeader(cells, line, KNOWN, REQUIRED, file, issues)
-      extras = new ExtraColumnsBuilder(header.extras)
-    },
+type Columns = Record<(typeof KNOWN)[number], number>
 
-    row(cells, line) {
-      if (header === null) return
-      const report = (message: string): void => issues.add(file, line, message)
-      const cell = (name: string): string => cellAt(cells, col(name))
+// Like deals, the row path has no closures and looks column positions up once.
+class ActivityReader implements RowReader<ActivityTable> {
+  private at: Columns | null = null
+  private line = 0
+  private readonly ids: StringColumn
+  private readonly idSet: IdSet
+  private readonly lines = new LineIndex()
+  private readonly rep: NumberColumn<Int32Array>
+  private readonly kind: StringColumn
+  private readonly kinds = new Interner()
+  private readonly occurredDay: NumberColumn<Int32Array>
+  private readonly occurredMs: NumberColumn<Float64Array>
+  private extras = new ExtraColumnsBuilder([])
 
-      const row = ids.length
-      const id = cell('id')
-      ids.push(id)
-      lines.push(line)
-      if (col('id') >= 0 && id === '') report('id is empty')
-      if (id !== '') {
-        const first = idSet.add(row)
-        if (first >= 0) report(`duplicate id ${quote(id)} (also on line ${lines.at(first)})`)
-      }
+  constructor(
+    private readonly file: string,
+    private readonly issues: IssueCollector,
+    private readonly repIndex: ReadonlyMap<string, number>,
+    private readonly expected: number,
+  ) {
+    this.ids = new StringColumn(expected)
+    this.idSet = new IdSet(this.ids.values, expected)
+    this.rep = int32Column(expected)
+    this.kind = new StringColumn(expected)
+    this.occurredDay = int32Column(expected)
+    this.occurredMs = float64Column(expected)
+  }
 
-      const repId = cell('rep')
-      const index = repIndex.get(repId)
-      if (col('rep') >= 0 && index === undefined)
-        report(repId === '' ? 'rep is empty' : `unknown rep ${quote(repId)}`)
-      rep.push(index ?? -1)
-      kind.push(kinds.get(cell('kind')))
+  header(cells: readonly string[], line: number): void {
+    const header = matchHeader(cells, line, KNOWN, REQUIRED, this.file, this.issues)
+    this.at = Object.fromEntries(KNOWN.map((name) => [name, header.columns.get(name) ?? -1])) as Columns
+    this.extras = new ExtraColumnsBuilder(header.extras, this.expected)
+  }
 
-      const text = cell('occurred_on')
-      const occurred = text === '' ? 'occurred_on is empty' : parseDateCell('occurred_on', text)
-      if (typeof occurred === 'string') {
-        if (col('occurred_on') >= 0) report(occurred)
-        occurredDay.push(NO_DAY)
-        occurredMs.push(NaN)
-      } else if (occurred.ms === undefined) {
-        occurredDay.push(occurred.day)
-        occurredMs.push(NaN)
-      } else {
-        occurredDay.push(Math.floor(occurred.ms / MS_PER_DAY))
-        occurredMs.push(occurred.ms)
-      }
-      extras.push(cells)
-    },
+  row(cells: readonly string[], line: number): void {
+    const at = this.at
+    if (at === null) return
+    this.line = line
 
-    finish() {
-      if (header === null) reportEmptyFile(file, REQUIRED, issues)
-      return {
-        length: ids.length,
-        id: ids,
-        rep: rep.take(),
-        kind,
-        occurredDay: occurredDay.take(),
-        occurredMs: occurredMs.take(),
-        extras: extras.finish(),
-      }
-    },
+    const row = this.ids.length
+    const id = cellAt(cells, at.id)
+    this.ids.push(id)
+    this.lines.push(row, line)
+    if (at.id >= 0 && id === '') this.report('id is empty')
+    if (id !== '') {
+      const first = this.idSet.add(row)
+      if (first >= 0) this.report(`duplicate id ${quote(id)} (also on line ${this.lines.lineOf(first)})`)
+    }
+
+    const repId = cellAt(cells, at.rep)
+    const rep = this.repIndex.get(repId)
+    if (at.rep >= 0 && rep === undefined)
+      this.report(repId === '' ? 'rep is empty' : `unknown rep ${quote(repId)}`)
+    this.rep.push(rep ?? -1)
+    this.kind.push(this.kinds.get(cellAt(cells, at.kind)))
+
+    const text = cellAt(cells, at.occurred_on)
+    const occurred = text === '' ? 'occurred_on is empty' : parseDateCell('occurred_on', text)
+    if (typeof occurred === 'string' && at.occurred_on >= 0) this.report(occurred)
+    pushDateCell(this.occurredDay, this.occurredMs, typeof occurred === 'string' ? null : occurred)
+    this.extras.push(cells)
+  }
+
+  finish(): ActivityTable {
+    if (this.at === null) reportEmptyFile(this.file, REQUIRED, this.issues)
+    return {
+      length: this.ids.length,
+      id: this.ids.take(),
+      rep: this.rep.take(),
+      kind: this.kind.take(),
+      occurredDay: this.occurredDay.take(),
+      occurredMs: this.occurredMs.take(),
+      extras: this.extras.finish(),
+    }
+  }
+
+  private report(message: string): void {
+    this.issues.add(this.file, this.line, message)
   }
 }
 

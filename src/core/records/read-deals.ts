@@ -3,6 +3,7 @@ import { formatExact, ratio } from '../money/rational.ts'
 import type { Plan } from '../plans/plan.ts'
 import {
   currencyOf,
+  parseShare,
   parseDateCell,
   parseMoneyCell,
   parseWholeCell,
@@ -14,16 +15,29 @@ import {
   ExtraColumnsBuilder,
   IdSet,
   Interner,
+  LineIndex,
+  StringColumn,
   float64Column,
   int32Column,
+  pushDateCell,
+  type NumberColumn,
 } from './columns.ts'
-import { cellAt, matchHeader, reportEmptyFile, type Header, type RowReader } from './header.ts'
+import { cellAt, matchHeader, reportEmptyFile, type RowReader } from './header.ts'
 import type { IssueCollector } from './issues.ts'
-import { NO_DAY, type DealTable, type Rep } from './records.ts'
+import type { DealTable, Rep } from './records.ts'
 
-const KNOWN = ['id', 'rep', 'closed_on', 'amount', 'mrr', 'type', 'customer', 'term_months', 'cancelled_on']
+const KNOWN = [
+  'id',
+  'rep',
+  'closed_on',
+  'amount',
+  'mrr',
+  'type',
+  'customer',
+  'term_months',
+  'cancelled_on',
+] as const
 const REQUIRED = ['id', 'rep', 'closed_on']
-const MS_PER_DAY = 86_400_000
 const WHOLE_SHARE = 1_000_000
 
 /** What deals are checked against: the reps read before, and the plans of the run. */
@@ -38,8 +52,13 @@ export interface DealContext {
  * up to exactly 100 (stored in millionths), dates, money in the run's currency, whole term_months,
  * cancelled_on not before closed_on in every crediting plan's zone, and the columns `sum:` needs.
  */
-export function readDeals(file: string, issues: IssueCollector, context: DealContext): RowReader<DealTable> {
-  return new DealReader(file, issues, context)
+export function readDeals(
+  file: string,
+  issues: IssueCollector,
+  context: DealContext,
+  expectedRows = 0,
+): RowReader<DealTable> {
+  return new DealReader(file, issues, context, expectedRows)
 }
 
 interface SummedColumn {
@@ -49,23 +68,28 @@ interface SummedColumn {
   reported: boolean
 }
 
+type Columns = Record<(typeof KNOWN)[number], number>
+
+// The row path runs 10 million times: no closures or per-row objects in it, column positions
+// looked up once, and the current line kept in a field for `report`.
 class DealReader implements RowReader<DealTable> {
-  private matched: Header | null = null
-  private readonly ids: string[] = []
-  private readonly idSet = new IdSet(this.ids)
-  private readonly lines = int32Column()
-  private readonly closedDay = int32Column()
-  private readonly closedMs = float64Column()
-  private readonly cancelledDay = int32Column()
-  private readonly cancelledMs = float64Column()
-  private readonly amountMinor = float64Column()
-  private readonly mrrMinor = float64Column()
-  private readonly termMonths = float64Column()
-  private readonly shareStart = int32Column()
-  private readonly shareRep = int32Column()
-  private readonly shareMicro = int32Column()
-  private readonly type: string[] = []
-  private readonly customer: string[] = []
+  private at: Columns | null = null
+  private line = 0
+  private readonly ids: StringColumn
+  private readonly idSet: IdSet
+  private readonly lines = new LineIndex()
+  private readonly closedDay: NumberColumn<Int32Array>
+  private readonly closedMs: NumberColumn<Float64Array>
+  private readonly cancelledDay: NumberColumn<Int32Array>
+  private readonly cancelledMs: NumberColumn<Float64Array>
+  private readonly amountMinor: NumberColumn<Float64Array>
+  private readonly mrrMinor: NumberColumn<Float64Array>
+  private readonly termMonths: NumberColumn<Float64Array>
+  private readonly shareStart: NumberColumn<Int32Array>
+  private readonly shareRep: NumberColumn<Int32Array>
+  private readonly shareMicro: NumberColumn<Int32Array>
+  private readonly type: StringColumn
+  private readonly customer: StringColumn
   private readonly types = new Interner()
   private readonly customers = new Interner()
   private extras = new ExtraColumnsBuilder([])
@@ -79,18 +103,29 @@ class DealReader implements RowReader<DealTable> {
     private readonly file: string,
     private readonly issues: IssueCollector,
     private readonly context: DealContext,
+    private readonly expected: number,
   ) {
+    this.ids = new StringColumn(expected)
+    this.idSet = new IdSet(this.ids.values, expected)
+    this.closedDay = int32Column(expected)
+    this.closedMs = float64Column(expected)
+    this.cancelledDay = int32Column(expected)
+    this.cancelledMs = float64Column(expected)
+    this.amountMinor = float64Column(expected)
+    this.mrrMinor = float64Column(expected)
+    this.termMonths = float64Column(expected)
+    this.shareStart = int32Column(expected > 0 ? expected + 1 : 0)
+    this.shareRep = int32Column(expected)
+    this.shareMicro = int32Column(expected)
+    this.type = new StringColumn(expected)
+    this.customer = new StringColumn(expected)
     this.currency = currencyOf(context.plans)
     const zones = new Map<string, ZoneCalendar>()
-    const planZone = new Map(
-      context.plans.map((p) => {
-        const zone = zones.get(p.timezone) ?? new ZoneCalendar(p.timezone)
-        zones.set(p.timezone, zone)
-        return [p.id, zone] as const
-      }),
-    )
-    this.zoneOfRep = context.reps.map((r) => (r.plan === null ? null : (planZone.get(r.plan) ?? null)))
+    const planZone = new Map<string, ZoneCalendar>()
     for (const plan of context.plans) {
+      const zone = zones.get(plan.timezone) ?? new ZoneCalendar(plan.timezone)
+      zones.set(plan.timezone, zone)
+      planZone.set(plan.id, zone)
       for (const m of plan.metrics) {
         if (m.source.kind !== 'sum') continue
         const field = m.source.field
@@ -103,16 +138,13 @@ class DealReader implements RowReader<DealTable> {
         })
       }
     }
-  }
-
-  private col(name: string): number {
-    return this.matched?.columns.get(name) ?? -1
+    this.zoneOfRep = context.reps.map((r) => (r.plan === null ? null : (planZone.get(r.plan) ?? null)))
   }
 
   header(cells: readonly string[], line: number): void {
     const header = matchHeader(cells, line, KNOWN, REQUIRED, this.file, this.issues)
-    this.matched = header
-    this.extras = new ExtraColumnsBuilder(header.extras)
+    this.at = Object.fromEntries(KNOWN.map((name) => [name, header.columns.get(name) ?? -1])) as Columns
+    this.extras = new ExtraColumnsBuilder(header.extras, this.expected)
     for (const s of this.summed) {
       s.index = header.names.indexOf(s.field)
       if (s.index < 0) this.issues.add(this.file, line, `missing column ${quote(s.field)} (${s.by})`)
@@ -120,40 +152,42 @@ class DealReader implements RowReader<DealTable> {
   }
 
   row(cells: readonly string[], line: number): void {
-    if (this.matched === null) return
-    const report = (message: string): void => this.issues.add(this.file, line, message)
-    const cell = (name: string): string => cellAt(cells, this.col(name))
+    const at = this.at
+    if (at === null) return
+    this.line = line
 
     const row = this.ids.length
-    const id = cell('id')
+    const id = cellAt(cells, at.id)
     this.ids.push(id)
-    this.lines.push(line)
-    if (this.col('id') >= 0 && id === '') report('id is empty')
+    this.lines.push(row, line)
+    if (at.id >= 0 && id === '') this.report('id is empty')
     if (id !== '') {
       const first = this.idSet.add(row)
-      if (first >= 0) report(`duplicate id ${quote(id)} (also on line ${this.lines.at(first)})`)
+      if (first >= 0) this.report(`duplicate id ${quote(id)} (also on line ${this.lines.lineOf(first)})`)
     }
 
     const firstShare = this.shareRep.length
     this.shareStart.push(firstShare)
-    if (this.col('rep') >= 0) this.readShares(cell('rep'), report)
+    if (at.rep >= 0) this.readShares(cellAt(cells, at.rep))
 
-    const closed = this.readDate('closed_on', cell('closed_on'), true, report)
-    const cancelled = this.readDate('cancelled_on', cell('cancelled_on'), false, report)
-    pushDate(this.closedDay, this.closedMs, closed)
-    pushDate(this.cancelledDay, this.cancelledMs, cancelled)
+    const closedText = cellAt(cells, at.closed_on)
+    const cancelledText = cellAt(cells, at.cancelled_on)
+    const closed = at.closed_on < 0 ? null : this.readDate('closed_on', closedText, true)
+    const cancelled = this.readDate('cancelled_on', cancelledText, false)
+    pushDateCell(this.closedDay, this.closedMs, closed)
+    pushDateCell(this.cancelledDay, this.cancelledMs, cancelled)
     if (closed !== null && cancelled !== null) {
-      this.checkOrder(closed, cell('closed_on'), cancelled, cell('cancelled_on'), firstShare, report)
+      this.checkOrder(closed, closedText, cancelled, cancelledText, firstShare)
     }
 
-    this.amountMinor.push(this.readMoney('amount', cell('amount'), report))
-    this.mrrMinor.push(this.readMoney('mrr', cell('mrr'), report))
-    const term = cell('term_months')
+    this.amountMinor.push(this.readMoney('amount', cellAt(cells, at.amount)))
+    this.mrrMinor.push(this.readMoney('mrr', cellAt(cells, at.mrr)))
+    const term = cellAt(cells, at.term_months)
     const termMonths = term === '' ? NaN : parseWholeCell('term_months', term)
-    if (typeof termMonths === 'string') report(termMonths)
+    if (typeof termMonths === 'string') this.report(termMonths)
     this.termMonths.push(typeof termMonths === 'string' ? NaN : termMonths)
-    this.type.push(this.types.get(cell('type')))
-    this.customer.push(this.customers.get(cell('customer')))
+    this.type.push(this.types.get(cellAt(cells, at.type)))
+    this.customer.push(this.customers.get(cellAt(cells, at.customer)))
     this.extras.push(cells)
 
     for (const s of this.summed) {
@@ -161,24 +195,24 @@ class DealReader implements RowReader<DealTable> {
       const text = cellAt(cells, s.index)
       if (text === '' || DECIMAL_NUMBER.test(text)) continue
       s.reported = true
-      report(`${s.field} ${quote(text)} is not a number (${s.by})`)
+      this.report(`${s.field} ${quote(text)} is not a number (${s.by})`)
     }
   }
 
   finish(): DealTable {
-    if (this.matched === null) reportEmptyFile(this.file, REQUIRED, this.issues)
+    if (this.at === null) reportEmptyFile(this.file, REQUIRED, this.issues)
     this.shareStart.push(this.shareRep.length)
     return {
       length: this.ids.length,
-      id: this.ids,
+      id: this.ids.take(),
       closedDay: this.closedDay.take(),
       closedMs: this.closedMs.take(),
       cancelledDay: this.cancelledDay.take(),
       cancelledMs: this.cancelledMs.take(),
       amountMinor: this.amountMinor.take(),
       mrrMinor: this.mrrMinor.take(),
-      type: this.type,
-      customer: this.customer,
+      type: this.type.take(),
+      customer: this.customer.take(),
       termMonths: this.termMonths.take(),
       shareStart: this.shareStart.take(),
       shareRep: this.shareRep.take(),
@@ -187,64 +221,62 @@ class DealReader implements RowReader<DealTable> {
     }
   }
 
+  private report(message: string): void {
+    this.issues.add(this.file, this.line, message)
+  }
+
   /** `r1` (100%) or `r1:60;r2:40`: percentages > 0 with at most 4 decimals adding up to exactly 100. */
-  private readShares(text: string, report: (message: string) => void): void {
-    if (text === '') return report('rep is empty')
-    if (!text.includes(':') && !text.includes(';')) return this.addShare(text, WHOLE_SHARE, report)
+  private readShares(text: string): void {
+    if (text === '') return this.report('rep is empty')
+    if (!text.includes(':') && !text.includes(';')) return this.addShare(text, WHOLE_SHARE)
     let total = 0
     let wellFormed = true
-    const seen = new Set<string>()
-    for (const raw of text.split(';')) {
-      const share = parseShare(raw.trim(), text)
+    const seen: string[] = []
+    for (const part of text.split(';')) {
+      const share = parseShare(part.trim(), text)
       const problem =
         typeof share === 'string'
           ? share
-          : seen.has(share.rep)
+          : seen.includes(share.rep)
             ? `rep ${quote(share.rep)} has two shares in one deal`
             : null
-      if (problem !== null || typeof share === 'string') {
-        report(problem ?? '')
+      if (typeof share === 'string' || problem !== null) {
+        if (problem !== null) this.report(problem)
         wellFormed = false
-        continue
+      } else {
+        seen.push(share.rep)
+        total += share.micro
+        this.addShare(share.rep, share.micro)
       }
-      seen.add(share.rep)
-      total += share.micro
-      this.addShare(share.rep, share.micro, report)
     }
     if (wellFormed && total !== WHOLE_SHARE) {
-      report(`shares add up to ${formatExact(ratio(BigInt(total), 10_000n))}, not 100`)
+      this.report(`shares add up to ${formatExact(ratio(BigInt(total), 10_000n))}, not 100`)
     }
   }
 
-  private addShare(rep: string, micro: number, report: (message: string) => void): void {
+  private addShare(rep: string, micro: number): void {
     const index = this.context.repIndex.get(rep)
-    if (index === undefined) report(`unknown rep ${quote(rep)}`)
+    if (index === undefined) this.report(`unknown rep ${quote(rep)}`)
     this.shareRep.push(index ?? -1)
     this.shareMicro.push(micro)
   }
 
-  private readDate(
-    column: string,
-    text: string,
-    required: boolean,
-    report: (message: string) => void,
-  ): DateOrInstant | null {
-    if (this.col(column) < 0) return null
+  private readDate(column: string, text: string, required: boolean): DateOrInstant | null {
     if (text === '') {
-      if (required) report(`${column} is empty`)
+      if (required) this.report(`${column} is empty`)
       return null
     }
     const value = parseDateCell(column, text)
     if (typeof value !== 'string') return value
-    report(value)
+    this.report(value)
     return null
   }
 
-  private readMoney(column: string, text: string, report: (message: string) => void): number {
+  private readMoney(column: string, text: string): number {
     if (text === '') return 0
     const minor = parseMoneyCell(column, text, this.currency)
     if (typeof minor === 'number') return minor
-    report(minor)
+    this.report(minor)
     return 0
   }
 
@@ -259,15 +291,14 @@ class DealReader implements RowReader<DealTable> {
     cancelled: DateOrInstant,
     cancelledText: string,
     firstShare: number,
-    report: (message: string) => void,
   ): void {
     const message = `cancelled_on ${cancelledText} is before closed_on ${closedText}`
     if (closed.ms === undefined && cancelled.ms === undefined) {
-      if (cancelled.day < closed.day) report(message)
+      if (cancelled.day < closed.day) this.report(message)
       return
     }
     if (closed.ms !== undefined && cancelled.ms !== undefined) {
-      if (cancelled.ms < closed.ms) report(message)
+      if (cancelled.ms < closed.ms) this.report(message)
       return
     }
     const zones = new Set<ZoneCalendar>()
@@ -278,37 +309,7 @@ class DealReader implements RowReader<DealTable> {
     if (zones.size === 0) zones.add(this.utc)
     for (const zone of zones) {
       if (zone.instantOf(cancelled) < zone.instantOf(closed))
-        return report(`${message} in time zone ${zone.timeZone}`)
+        return this.report(`${message} in time zone ${zone.timeZone}`)
     }
-  }
-}
-
-/** One `REP:PERCENT` of a rep cell, the percentage in millionths of the deal. */
-function parseShare(part: string, text: string): { rep: string; micro: number } | string {
-  if (part === '') return `empty share in ${quote(text)}`
-  const colon = part.indexOf(':')
-  const rep = (colon < 0 ? part : part.slice(0, colon)).trim()
-  const percent = colon < 0 ? null : /^(\d{1,9})(?:\.(\d+))?$/.exec(part.slice(colon + 1).trim())
-  if (rep === '' || percent === null) return `share ${quote(part)} is not REP:PERCENT`
-  const frac = percent[2] ?? ''
-  if (frac.length > 4) return `share ${quote(part)} has more than 4 decimals`
-  const micro = Number(percent[1]) * 10_000 + Number(frac.padEnd(4, '0'))
-  return micro === 0 ? `share ${quote(part)} is 0` : { rep, micro }
-}
-
-function pushDate(
-  day: { push(v: number): void },
-  ms: { push(v: number): void },
-  value: DateOrInstant | null,
-): void {
-  if (value === null) {
-    day.push(NO_DAY)
-    ms.push(NaN)
-  } else if (value.ms === undefined) {
-    day.push(value.day)
-    ms.push(NaN)
-  } else {
-    day.push(Math.floor(value.ms / MS_PER_DAY))
-    ms.push(value.ms)
   }
 }
