@@ -1,7 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises'
-import { Writable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import { Parser, type CsvError } from 'csv-parse'
+import { readCsv } from '../csv/read-csv.ts'
 import type { Plan } from '../../core/plans/plan.ts'
 import type { RowReader } from '../../core/records/header.ts'
 import { IssueCollector } from '../../core/records/issues.ts'
@@ -102,8 +100,10 @@ export async function readRecords(
 }
 
 /**
- * Feeds one file through csv-parse (RFC 4180 as written, BOM dropped, blank lines skipped) to a
- * reader. False when the file could not be read to its end.
+ * Feeds one file through the CSV reader (RFC 4180 as written, BOM dropped, blank lines skipped)
+ * to a row reader, each record with the physical line it starts on. Malformed CSV is reported once
+ * per line and the record skipped; the rest of the file is still read. False when the file could
+ * not be read to its end.
  */
 async function streamCsv(
   handle: FileHandle,
@@ -111,106 +111,22 @@ async function streamCsv(
   reader: RowReader<unknown>,
   issues: IssueCollector,
 ): Promise<boolean> {
-  const discard = new Writable({ objectMode: true, write: (_chunk, _encoding, done) => done() })
+  let header = true
   try {
-    await pipeline(handle.createReadStream({ start: 0 }), new CsvFeeder(file, reader, issues), discard)
+    await readCsv(handle.createReadStream({ start: 0, highWaterMark: 1 << 20 }), {
+      record: (cells, line) => {
+        if (header) {
+          header = false
+          reader.header(cells, line)
+        } else reader.row(cells, line)
+      },
+      error: (line, message) => issues.add(file, line, message),
+    })
     return true
   } catch (error) {
     if ((error as NodeJS.ErrnoException).syscall === undefined) throw error
     issues.add(file, 0, `cannot read the file: ${describeFsError(error)}`)
     return false
-  }
-}
-
-/**
- * csv-parse's stream, handing each record to the reader the moment it is parsed, with the
- * physical line it starts on, instead of passing it downstream. Malformed CSV is reported once
- * per line and the record skipped; the rest of the file is still read.
- */
-class CsvFeeder extends Parser {
-  // csv-parse's `info.lines` is the line a record ends on, and it counts a CRLF inside a quoted
-  // cell as two lines: the start is that count less the breaks it saw in the record, less the
-  // surplus so far. (Its on_record hook would also give the count, at the price of copying its
-  // info object for every record, a third of the parsing time.)
-  private lastEnd = 0
-  private surplus = 0
-  private columns = -1
-  private lastBrokenLine = -1
-
-  constructor(
-    private readonly file: string,
-    private readonly reader: RowReader<unknown>,
-    private readonly issues: IssueCollector,
-  ) {
-    // on_skip is an option of the parser, given before `this` exists: it calls through a holder.
-    const hook: { skip?: (error: CsvError) => void } = {}
-    super({
-      bom: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      on_skip: (error) => {
-        if (error !== undefined) hook.skip?.(error)
-        return undefined
-      },
-    })
-    hook.skip = (error) => this.skip(error)
-  }
-
-  override push(chunk: unknown, encoding?: BufferEncoding): boolean {
-    if (chunk === null) return super.push(null, encoding)
-    try {
-      const record = chunk as string[]
-      const line = this.startOf(record, this.info.lines)
-      if (this.columns >= 0) {
-        this.reader.row(record, line)
-      } else {
-        this.columns = record.length
-        this.reader.header(record, line)
-      }
-    } catch (error) {
-      this.destroy(error as Error)
-    }
-    return true
-  }
-
-  private skip(error: CsvError): void {
-    // A CsvError carries the parser's info (`lines`) and, for a wrong cell count, the record.
-    const { record, lines } = error as CsvError & { record?: unknown; lines?: unknown }
-    const end = typeof lines === 'number' ? lines : this.lastEnd + 1
-    const line = Array.isArray(record)
-      ? this.startOf(record as string[], end)
-      : error.code === 'CSV_QUOTE_NOT_CLOSED'
-        ? this.lastEnd + 1 - this.surplus
-        : end - this.surplus
-    // One broken record can trip several errors (each stray quote): report its line once.
-    if (line !== this.lastBrokenLine)
-      this.issues.add(this.file, line, describeCsvError(error, record, this.columns))
-    this.lastBrokenLine = line
-  }
-
-  private startOf(record: readonly string[], end: number): number {
-    if (end - this.lastEnd <= 1) {
-      this.lastEnd = end
-      return end - this.surplus
-    }
-    let counted = 0
-    let real = 0
-    for (const cell of record) {
-      for (let i = 0; i < cell.length; i++) {
-        const c = cell.charCodeAt(i)
-        if (c === 10) {
-          counted++
-          real++
-        } else if (c === 13) {
-          counted++
-          if (cell.charCodeAt(i + 1) !== 10) real++
-        }
-      }
-    }
-    const start = end - counted - this.surplus
-    this.surplus += counted - real
-    this.lastEnd = end
-    return start
   }
 }
 
@@ -224,23 +140,6 @@ async function countLineFeeds(handle: FileHandle): Promise<number> {
     position += bytesRead
     const bytes = buffer.subarray(0, bytesRead)
     for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) count++
-  }
-}
-
-function describeCsvError(error: CsvError, record: unknown, columns: number): string {
-  switch (error.code) {
-    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH': {
-      const cells = Array.isArray(record) ? record.length : NaN
-      return `${cells} ${cells === 1 ? 'cell' : 'cells'}, but the header has ${columns}`
-    }
-    case 'INVALID_OPENING_QUOTE':
-      return 'a quote inside an unquoted cell (quote the whole cell and double the quotes inside)'
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return 'text after the closing quote of a cell'
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'a quoted cell is never closed'
-    default:
-      return `malformed CSV (${error.code}): ${error.message}`
   }
 }
 
