@@ -16,6 +16,11 @@ export interface Io {
 export const USAGE_EXIT = 2
 
 function processIo(): Io {
+  // `calc ... | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0)
+    throw error
+  })
   const tty = process.stdout.isTTY === true
   return {
     stdout: (s) => void process.stdout.write(s),
