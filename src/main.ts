@@ -13,6 +13,7 @@ const example = (name: string): string => {
 async function main(): Promise<number> {
   const files = {
     plan: example('plan.yaml'),
+    managerPlan: example('manager-plan.yaml'),
     reps: example('reps.csv'),
     deals: example('deals.csv'),
     activities: example('activities.csv'),
@@ -26,6 +27,7 @@ async function main(): Promise<number> {
   // prettier-ignore
   const args = [
     '--plan', files.plan,
+    '--plan', files.managerPlan,
     '--reps', files.reps,
     '--deals', files.deals,
     '--activities', files.activities,
@@ -42,7 +44,7 @@ async function main(): Promise<number> {
   })
   if (status === 0) {
     const pairs = args.flatMap((arg, i) => (i % 2 === 0 ? [`${arg} ${args[i + 1] ?? ''}`] : []))
-    const lines = [pairs.slice(0, 2), pairs.slice(2, 4), pairs.slice(4)].map((line) => line.join(' '))
+    const lines = [pairs.slice(0, 2), pairs.slice(2, 4), pairs.slice(4, 6), pairs.slice(6)].map((line) => line.join(' '))
     process.stdout.write(
       '\nThat was the example company for 2026. Run calc yourself (--format json|table|csv):\n' +
         `  ./bin/followthrough calc ${lines.join(' \\\n      ')}\n`,
