@@ -95,6 +95,8 @@ export function collectCredits(
   }))
   const uncomputed = new Map<number, string[]>()
   const cancellations: Cancellation[] = []
+  const isOnPlan = new Uint8Array(reps.length)
+  for (const rep of reps) if (rep.plan === plan.id) isOnPlan[rep.index] = 1
 
   for (let d = 0; d < deals.length; d++) {
     const closedMs = deals.closedMs[d] as number
@@ -115,7 +117,7 @@ export function collectCredits(
       const slot = slotOf[r] as number
       if (slot < 0) continue
       const at = slot * n + p
-      const onPlan = reps[r]?.plan === plan.id
+      const onPlan = isOnPlan[r] === 1
       if (employed[at] === 0) {
         if (onPlan) {
           const list = uncomputed.get(at)
@@ -125,7 +127,8 @@ export function collectCredits(
         continue
       }
       const share = deals.shareMicro[k] as number
-      for (const { k: mk, filter, values } of dealMetrics) {
+      for (let i = 0; i < dealMetrics.length; i++) {
+        const { k: mk, filter, values } = dealMetrics[i] as (typeof dealMetrics)[number]
         if (filter !== null && !filter.test(d, r)) continue
         ;(metricSums[mk] as SlotSums).addProduct(at, values === null ? 1 : (values[d] as number), share)
       }

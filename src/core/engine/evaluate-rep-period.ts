@@ -1,4 +1,4 @@
-import { add, divRound, type Rational, toNumber, zero } from '../money/rational.ts'
+import { add, divRound, toNumber, zero } from '../money/rational.ts'
 import type { Plan } from '../plans/plan.ts'
 import type { CelProgram } from '../plans/cel.ts'
 import { applyCommission } from './pay-commission.ts'
@@ -44,24 +44,24 @@ export function evaluateRepPeriod(input: RepPeriodInput): RepPeriodOutput {
   const { plan, state } = input
   const digits = plan.currency.digits
   const warnings: string[] = []
-  const byId = new Map(input.metrics.map((m) => [m.id, m]))
 
   // 2. commissions
-  const commissionLines: (MutableLine | null)[] = plan.commissions.map((c) => {
-    const metric = byId.get(c.on)
-    if (metric === undefined) return null
-    const boostBy = state.boosts
-      .filter((b) => b.rule === c.id && b.first <= input.period && input.period <= b.last)
-      .reduce((s: Rational, b) => add(s, b.by), zero())
-    const paid = applyCommission(c, metric.value, metric.quota, boostBy, digits)
-    if (paid === null) {
+  const commissionLines: (MutableLine | null)[] = []
+  for (const c of plan.commissions) {
+    let metric: MetricResult | undefined
+    for (const m of input.metrics) if (m.id === c.on) metric = m
+    let boostBy = zero()
+    for (const b of state.boosts) {
+      if (b.rule === c.id && b.first <= input.period && input.period <= b.last) boostBy = add(boostBy, b.by)
+    }
+    const paid = metric === undefined ? null : applyCommission(c, metric.value, metric.quota, boostBy, digits)
+    if (metric !== undefined && paid === null) {
       warnings.push(
         `Commission "${c.id}" needs a quota for ${c.on}, and ${input.rep} has none in ${input.periodKey}; it pays nothing.`,
       )
-      return null
     }
-    return { kind: 'commission', rule: c.id, ...paid }
-  })
+    commissionLines.push(paid === null ? null : { kind: 'commission', rule: c.id, ...paid })
+  }
   // 3. spiffs
   const spiffLines: MutableLine[] = []
   plan.spiffs.forEach((s, k) => {
@@ -133,7 +133,7 @@ export function evaluateRepPeriod(input: RepPeriodInput): RepPeriodOutput {
       }
     }
   }
-  state.boosts = state.boosts.filter((b) => b.last > input.period)
+  if (state.boosts.length > 0) state.boosts = state.boosts.filter((b) => b.last > input.period)
 
   // 7. forfeits
   const forfeitable = [...commissionLines, ...spiffLines, ...bonusLines]

@@ -65,17 +65,22 @@ export function applyCommission(
   if (commission.tiers !== null && quota !== null)
     base = payTiers(value, quota, commission.tiers, commission.tiered)
   else base = mul(value, commission.rate ?? zero())
-  const boosted = mul(base, add(one(), boostBy))
-  const cap = commission.capMinor === null ? null : ratio(commission.capMinor, 10n ** BigInt(digits))
+  const boosted = boostBy.n === 0n ? base : mul(base, add(one(), boostBy))
+  const unit = 10n ** BigInt(digits)
+  const cap = commission.capMinor === null ? null : ratio(commission.capMinor, unit)
   const kept = cap !== null && cmp(boosted, cap) > 0 ? cap : boosted
-  const minor = (r: Rational): bigint => roundHalfAwayFromZero(mul(r, ratio(10n ** BigInt(digits))))
-  const cappedMinor = minor(sub(boosted, kept))
-  const keptMinor = minor(kept)
+  const cappedMinor = kept === boosted ? 0n : toMinor(sub(boosted, kept), unit)
+  const keptMinor = toMinor(kept, unit)
   const gated =
     commission.gate !== null &&
     quota !== null &&
-    cmp(ratio(value.n * quota.d, value.d * quota.n), commission.gate) < 0
+    value.n * quota.d * commission.gate.d < commission.gate.n * value.d * quota.n
   return gated
     ? { amountMinor: 0n, forfeitedMinor: keptMinor, cappedMinor }
     : { amountMinor: keptMinor, forfeitedMinor: 0n, cappedMinor }
+}
+
+/** Currency units to minor units, rounded half away from zero. */
+function toMinor(amount: Rational, unit: bigint): bigint {
+  return roundHalfAwayFromZero({ n: amount.n * unit, d: amount.d })
 }
