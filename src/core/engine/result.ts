@@ -52,7 +52,8 @@ export interface MetricResult {
   readonly attainment: Rational | null
 }
 
-export type LineKind = 'commission' | 'spiff' | 'bonus' | 'clawback' | 'draw' | 'carry' | 'recovery'
+/** Kinds the engine writes, and `adjustment`: a prior-period adjustment booked by a close. */
+export type LineKind = 'commission' | 'spiff' | 'bonus' | 'clawback' | 'draw' | 'carry' | 'recovery' | 'adjustment'
 
 export interface Line {
   readonly kind: LineKind

@@ -1,0 +1,144 @@
+import { formatMoney } from '../../core/money/money.ts'
+import type { Plan } from '../../core/plans/plan.ts'
+import type { RowReader } from '../../core/records/header.ts'
+import { IssueCollector } from '../../core/records/issues.ts'
+import { readActivities } from '../../core/records/read-activities.ts'
+import { readDeals } from '../../core/records/read-deals.ts'
+import { readQuotas } from '../../core/records/read-quotas.ts'
+import { readReps } from '../../core/records/read-reps.ts'
+import type { InputIssue, Records } from '../../core/records/records.ts'
+import type { Queryable } from '../ports/sql.ts'
+
+export type LoadResult = { ok: true; records: Records } | { ok: false; issues: InputIssue[] }
+
+const REP_COLUMNS = ['id', 'name', 'email', 'manager', 'team', 'plan', 'hired_on', 'left_on']
+const DEAL_COLUMNS = ['id', 'rep', 'closed_on', 'amount', 'mrr', 'type', 'customer', 'term_months', 'cancelled_on']
+const ACTIVITY_COLUMNS = ['id', 'rep', 'kind', 'occurred_on']
+
+/**
+ * Reads an organization's records from the database through the very readers `calc` uses on
+ * files (so a close and `calc` see the same data the same way), with each rep's plan being the one
+ * assigned on `on` (a local date), or the rep's `plan` column when the rep has no assignments.
+ */
+export async function loadRecords(
+  db: Queryable,
+  orgId: string,
+  plans: readonly Plan[],
+  on: string,
+): Promise<LoadResult> {
+  const digits = plans[0]?.currency.digits ?? 2
+  const issues = new IssueCollector(100)
+  const assigned = new Map<string, string | null>()
+  for (const row of await db.query<{ rep_id: string; plan_id: string; covers: boolean }>(
+    `select rep_id, plan_id, (valid_from <= $2::date and (valid_to is null or valid_to >= $2::date)) as covers
+       from plan_assignments where org_id = $1 order by valid_from`,
+    [orgId, on],
+  )) {
+    if (row.covers) assigned.set(row.rep_id, row.plan_id)
+    else if (!assigned.has(row.rep_id)) assigned.set(row.rep_id, null)
+  }
+
+  const repRows = await db.query<Record<string, unknown>>(
+    `select id, name, email, manager, team, plan, hired_on::text as hired_on, left_on::text as left_on, fields
+       from reps where org_id = $1 order by id`,
+    [orgId],
+  )
+  const repExtras = extraKeys(repRows, REP_COLUMNS)
+  const repsRead = feed(readReps('reps', issues), [
+    [...REP_COLUMNS, ...repExtras],
+    ...repRows.map((r) => {
+      const id = String(r.id)
+      const plan = assigned.has(id) ? (assigned.get(id) ?? '') : text(r.plan)
+      return [id, text(r.name), text(r.email), text(r.manager), text(r.team), plan, text(r.hired_on), text(r.left_on), ...extras(r, repExtras)]
+    }),
+  ])
+
+  const credits = new Map<string, string[]>()
+  for (const c of await db.query<{ deal_id: string; rep_id: string; share_micro: number }>(
+    'select deal_id, rep_id, share_micro from deal_credits where org_id = $1 order by deal_id, rep_id',
+    [orgId],
+  )) {
+    const list = credits.get(c.deal_id) ?? []
+    list.push(`${c.rep_id}:${formatShare(Number(c.share_micro))}`)
+    credits.set(c.deal_id, list)
+  }
+  const dealRows = await db.query<Record<string, unknown>>(
+    `select id, closed_on, amount_minor, mrr_minor, type, customer, term_months, cancelled_on, fields
+       from deals where org_id = $1 order by id`,
+    [orgId],
+  )
+  const dealExtras = extraKeys(dealRows, DEAL_COLUMNS)
+  const context = { reps: repsRead.reps, repIndex: repsRead.repIndex, plans }
+  const deals = feed(readDeals('deals', issues, context, dealRows.length), [
+    [...DEAL_COLUMNS, ...dealExtras],
+    ...dealRows.map((d) => [
+      String(d.id),
+      (credits.get(String(d.id)) ?? []).join(';'),
+      text(d.closed_on),
+      formatMoney(BigInt(d.amount_minor as bigint), digits),
+      formatMoney(BigInt(d.mrr_minor as bigint), digits),
+      text(d.type),
+      text(d.customer),
+      text(d.term_months),
+      text(d.cancelled_on),
+      ...extras(d, dealExtras),
+    ]),
+  ])
+
+  const activityRows = await db.query<Record<string, unknown>>(
+    'select id, rep_id, kind, occurred_on, fields from activities where org_id = $1 order by id',
+    [orgId],
+  )
+  const activityExtras = extraKeys(activityRows, ACTIVITY_COLUMNS)
+  const activities = feed(readActivities('activities', issues, repsRead.repIndex, activityRows.length), [
+    [...ACTIVITY_COLUMNS, ...activityExtras],
+    ...activityRows.map((a) => [String(a.id), text(a.rep_id), text(a.kind), text(a.occurred_on), ...extras(a, activityExtras)]),
+  ])
+
+  const quotaRows = await db.query<Record<string, unknown>>(
+    'select rep_id, period, metric, amount::text as amount from quotas where org_id = $1 order by rep_id, period, metric',
+    [orgId],
+  )
+  const quotas = feed(readQuotas('quotas', issues, context), [
+    ['rep', 'period', 'metric', 'amount'],
+    ...quotaRows.map((q) => [text(q.rep_id), text(q.period), text(q.metric), trimDecimal(text(q.amount))]),
+  ])
+  if (issues.count > 0) return { ok: false, issues: issues.list() }
+  return { ok: true, records: { reps: repsRead.reps, repIndex: repsRead.repIndex, deals, activities, quotas } }
+}
+
+function feed<T>(reader: RowReader<T>, rows: readonly (readonly string[])[]): T {
+  rows.forEach((row, i) => (i === 0 ? reader.header(row, 1) : reader.row(row, i + 1)))
+  return reader.finish()
+}
+
+const text = (v: unknown): string => (v === null || v === undefined ? '' : String(v))
+
+function fieldsOf(row: Record<string, unknown>): Record<string, unknown> {
+  const f = row.fields
+  if (f === null || f === undefined) return {}
+  return typeof f === 'string' ? (JSON.parse(f) as Record<string, unknown>) : (f as Record<string, unknown>)
+}
+
+function extraKeys(rows: readonly Record<string, unknown>[], canonical: readonly string[]): string[] {
+  const keys = new Set<string>()
+  for (const row of rows) for (const k of Object.keys(fieldsOf(row))) if (!canonical.includes(k)) keys.add(k)
+  return [...keys].sort()
+}
+
+function extras(row: Record<string, unknown>, keys: readonly string[]): string[] {
+  const f = fieldsOf(row)
+  return keys.map((k) => text(f[k]))
+}
+
+/** Millionths of a deal as a percentage with at most 4 decimals (333300 → "33.33"). */
+function formatShare(micro: number): string {
+  const whole = Math.floor(micro / 10_000)
+  const frac = String(micro % 10_000).padStart(4, '0').replace(/0+$/, '')
+  return frac === '' ? String(whole) : `${whole}.${frac}`
+}
+
+/** numeric text as PostgreSQL prints it ("4000.00") without trailing zeros after the point. */
+function trimDecimal(value: string): string {
+  return value.includes('.') ? value.replace(/0+$/, '').replace(/\.$/, '') : value
+}
