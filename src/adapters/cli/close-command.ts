@@ -26,7 +26,13 @@ export async function closeCommand(
   openDb: OpenDb,
 ): Promise<number> {
   return withDb(opts, io, openDb, async (db, orgId) => {
-    const out = await closePeriod(db, { orgId, period, actor: actor(), now: new Date(), dryRun: opts.dryRun === true })
+    const out = await closePeriod(db, {
+      orgId,
+      period,
+      actor: actor(),
+      now: new Date(),
+      dryRun: opts.dryRun === true,
+    })
     if (opts.format === 'json') {
       io.stdout(JSON.stringify(out.result, null, 2) + '\n')
       return 0
@@ -43,10 +49,23 @@ export async function closeCommand(
 }
 
 /** `followthrough close reopen PERIOD --reason TEXT`. */
-export async function reopenCommand(period: string, opts: DbOptions & { reason: string }, io: Io, openDb: OpenDb): Promise<number> {
+export async function reopenCommand(
+  period: string,
+  opts: DbOptions & { reason: string },
+  io: Io,
+  openDb: OpenDb,
+): Promise<number> {
   return withDb(opts, io, openDb, async (db, orgId) => {
-    const out = await reopenPeriod(db, { orgId, period, reason: opts.reason, actor: actor(), now: new Date() })
-    io.stdout(`Reopened ${period}: ${out.reversed} ledger entries reversed. Ledger head ${out.head.seq}: ${out.head.hash}\n`)
+    const out = await reopenPeriod(db, {
+      orgId,
+      period,
+      reason: opts.reason,
+      actor: actor(),
+      now: new Date(),
+    })
+    io.stdout(
+      `Reopened ${period}: ${out.reversed} ledger entries reversed. Ledger head ${out.head.seq}: ${out.head.hash}\n`,
+    )
     return 0
   })
 }
@@ -59,12 +78,19 @@ export async function ledgerVerifyCommand(opts: DbOptions, io: Io, openDb: OpenD
       io.stdout(`The ledger holds: ${check.entries} entries, head ${check.head}\n`)
       return 0
     }
-    io.stderr(`The ledger is broken at entry ${check.brokenAt}: ${check.reason} (${check.entries} entries verified before it)\n`)
+    io.stderr(
+      `The ledger is broken at entry ${check.brokenAt}: ${check.reason} (${check.entries} entries verified before it)\n`,
+    )
     return 1
   })
 }
 
-async function withDb(opts: DbOptions, io: Io, openDb: OpenDb, run: (db: Database, orgId: string) => Promise<number>): Promise<number> {
+async function withDb(
+  opts: DbOptions,
+  io: Io,
+  openDb: OpenDb,
+  run: (db: Database, orgId: string) => Promise<number>,
+): Promise<number> {
   const db = await openDb(opts.data === undefined ? {} : { dataDir: opts.data })
   try {
     return await run(db, await resolveOrg(db, opts.org))
@@ -92,11 +118,22 @@ export function formatCloseTable(result: ResultJson): string {
         r.rep,
         money(r.payout),
         money(r.balance),
-        r.lines.map((l) => `${l.kind === 'adjustment' ? 'prior-period adjustment' : l.kind}${l.rule === undefined ? '' : ' ' + l.rule} ${money(l.amount)}${l.forfeited !== 0 ? ` (forfeited ${money(l.forfeited)})` : ''}`).join('; '),
+        r.lines
+          .map(
+            (l) =>
+              `${l.kind === 'adjustment' ? 'prior-period adjustment' : l.kind}${l.rule === undefined ? '' : ' ' + l.rule} ${money(l.amount)}${l.forfeited !== 0 ? ` (forfeited ${money(l.forfeited)})` : ''}`,
+          )
+          .join('; '),
       ])
       const header = ['rep', 'payout', 'balance', 'lines']
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-      const line = (cells: string[]) => '  ' + cells.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(i === 3 ? 0 : (widths[i] ?? 0)))).join('  ')
+      const line = (cells: string[]) =>
+        '  ' +
+        cells
+          .map((c, i) =>
+            i === 1 || i === 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(i === 3 ? 0 : (widths[i] ?? 0)),
+          )
+          .join('  ')
       out.push(line(header), ...rows.map(line))
       const total = period.reps.reduce((s, r) => s + BigInt(r.payout), 0n)
       out.push(`  total ${formatMoneyForPeople(total, currency)} to ${period.reps.length} reps`, '')

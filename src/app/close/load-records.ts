@@ -12,7 +12,17 @@ import type { Queryable } from '../ports/sql.ts'
 export type LoadResult = { ok: true; records: Records } | { ok: false; issues: InputIssue[] }
 
 const REP_COLUMNS = ['id', 'name', 'email', 'manager', 'team', 'plan', 'hired_on', 'left_on']
-const DEAL_COLUMNS = ['id', 'rep', 'closed_on', 'amount', 'mrr', 'type', 'customer', 'term_months', 'cancelled_on']
+const DEAL_COLUMNS = [
+  'id',
+  'rep',
+  'closed_on',
+  'amount',
+  'mrr',
+  'type',
+  'customer',
+  'term_months',
+  'cancelled_on',
+]
 const ACTIVITY_COLUMNS = ['id', 'rep', 'kind', 'occurred_on']
 
 /**
@@ -49,7 +59,17 @@ export async function loadRecords(
     ...repRows.map((r) => {
       const id = String(r.id)
       const plan = assigned.has(id) ? (assigned.get(id) ?? '') : text(r.plan)
-      return [id, text(r.name), text(r.email), text(r.manager), text(r.team), plan, text(r.hired_on), text(r.left_on), ...extras(r, repExtras)]
+      return [
+        id,
+        text(r.name),
+        text(r.email),
+        text(r.manager),
+        text(r.team),
+        plan,
+        text(r.hired_on),
+        text(r.left_on),
+        ...extras(r, repExtras),
+      ]
     }),
   ])
 
@@ -92,7 +112,13 @@ export async function loadRecords(
   const activityExtras = extraKeys(activityRows, ACTIVITY_COLUMNS)
   const activities = feed(readActivities('activities', issues, repsRead.repIndex, activityRows.length), [
     [...ACTIVITY_COLUMNS, ...activityExtras],
-    ...activityRows.map((a) => [String(a.id), text(a.rep_id), text(a.kind), text(a.occurred_on), ...extras(a, activityExtras)]),
+    ...activityRows.map((a) => [
+      String(a.id),
+      text(a.rep_id),
+      text(a.kind),
+      text(a.occurred_on),
+      ...extras(a, activityExtras),
+    ]),
   ])
 
   const quotaRows = await db.query<Record<string, unknown>>(
@@ -104,7 +130,10 @@ export async function loadRecords(
     ...quotaRows.map((q) => [text(q.rep_id), text(q.period), text(q.metric), trimDecimal(text(q.amount))]),
   ])
   if (issues.count > 0) return { ok: false, issues: issues.list() }
-  return { ok: true, records: { reps: repsRead.reps, repIndex: repsRead.repIndex, deals, activities, quotas } }
+  return {
+    ok: true,
+    records: { reps: repsRead.reps, repIndex: repsRead.repIndex, deals, activities, quotas },
+  }
 }
 
 function feed<T>(reader: RowReader<T>, rows: readonly (readonly string[])[]): T {
@@ -134,7 +163,9 @@ function extras(row: Record<string, unknown>, keys: readonly string[]): string[]
 /** Millionths of a deal as a percentage with at most 4 decimals (333300 → "33.33"). */
 function formatShare(micro: number): string {
   const whole = Math.floor(micro / 10_000)
-  const frac = String(micro % 10_000).padStart(4, '0').replace(/0+$/, '')
+  const frac = String(micro % 10_000)
+    .padStart(4, '0')
+    .replace(/0+$/, '')
   return frac === '' ? String(whole) : `${whole}.${frac}`
 }
 

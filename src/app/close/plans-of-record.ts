@@ -10,7 +10,11 @@ export interface PlanOfRecord {
 }
 
 /** The latest published version of every plan of the organization with periods of this kind. */
-export async function plansOfRecord(db: Queryable, orgId: string, kind?: PeriodKind): Promise<PlanOfRecord[]> {
+export async function plansOfRecord(
+  db: Queryable,
+  orgId: string,
+  kind?: PeriodKind,
+): Promise<PlanOfRecord[]> {
   const rows = await db.query<{ plan_id: string; version: number; hash: string; source: string }>(
     `select v.plan_id, v.version, v.hash, v.source
        from plan_versions v
@@ -23,9 +27,12 @@ export async function plansOfRecord(db: Queryable, orgId: string, kind?: PeriodK
   for (const row of rows) {
     const { plan, issues } = parsePlan(row.source, `${row.plan_id} v${row.version}`)
     if (plan === null) {
-      throw new Error(`Stored plan ${row.plan_id} v${row.version} no longer checks: ${issues[0]?.message ?? ''}`)
+      throw new Error(
+        `Stored plan ${row.plan_id} v${row.version} no longer checks: ${issues[0]?.message ?? ''}`,
+      )
     }
-    if (kind === undefined || plan.period === kind) out.push({ plan, version: Number(row.version), hash: row.hash })
+    if (kind === undefined || plan.period === kind)
+      out.push({ plan, version: Number(row.version), hash: row.hash })
   }
   return out
 }

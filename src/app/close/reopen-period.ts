@@ -14,8 +14,10 @@ export async function reopenPeriod(
   args: { orgId: string; period: string; reason: string; actor: string; now: Date },
 ): Promise<{ reversed: number; head: { seq: bigint; hash: string } }> {
   const key = parsePeriodKey(args.period)
-  if (key === null) throw new CloseError('close.bad_period', `"${args.period}" is not a period (2026-01, 2026-Q1 or 2026).`)
-  if (args.reason.trim() === '') throw new CloseError('close.bad_period', 'A reopen needs a reason (--reason).')
+  if (key === null)
+    throw new CloseError('close.bad_period', `"${args.period}" is not a period (2026-01, 2026-Q1 or 2026).`)
+  if (args.reason.trim() === '')
+    throw new CloseError('close.bad_period', 'A reopen needs a reason (--reason).')
   return db.transaction(async (tx) => {
     const periods = await tx.query<{ key: string; status: string }>(
       'select key, status from periods where org_id = $1 and kind = $2 order by key',
@@ -26,7 +28,10 @@ export async function reopenPeriod(
     }
     const later = periods.filter((p) => p.status === 'closed' && p.key > args.period).map((p) => p.key)
     if (later.length > 0) {
-      throw new CloseError('close.out_of_order', `Reopen ${later.join(', ')} first: they were closed after ${args.period}.`)
+      throw new CloseError(
+        'close.out_of_order',
+        `Reopen ${later.join(', ')} first: they were closed after ${args.period}.`,
+      )
     }
     const rows = await tx.query<Record<string, unknown>>(
       `select * from ledger_entries e where org_id = $1 and period = $2
@@ -59,13 +64,24 @@ export async function reopenPeriod(
        values ($1, $2, $3, $4, $4, 'reopened', false, null)`,
       [args.orgId, closeId, args.period, at],
     )
-    await tx.query('insert into ledger_heads (org_id, close_id, seq, hash, created_at) values ($1, $2, $3, $4, $5)', [
-      args.orgId, closeId, head.seq, head.hash, at,
+    await tx.query(
+      'insert into ledger_heads (org_id, close_id, seq, hash, created_at) values ($1, $2, $3, $4, $5)',
+      [args.orgId, closeId, head.seq, head.hash, at],
+    )
+    await tx.query(`update periods set status = 'open' where org_id = $1 and key = $2`, [
+      args.orgId,
+      args.period,
     ])
-    await tx.query(`update periods set status = 'open' where org_id = $1 and key = $2`, [args.orgId, args.period])
     await tx.query(
       `insert into audit_log (org_id, at, actor, action, subject, before, after) values ($1, $2, $3, 'period.reopen', $4, $5, $6)`,
-      [args.orgId, at, args.actor, args.period, JSON.stringify({ status: 'closed' }), JSON.stringify({ status: 'open', reason: args.reason, reversed: entries.length })],
+      [
+        args.orgId,
+        at,
+        args.actor,
+        args.period,
+        JSON.stringify({ status: 'closed' }),
+        JSON.stringify({ status: 'open', reason: args.reason, reversed: entries.length }),
+      ],
     )
     return { reversed: entries.length, head }
   })

@@ -49,7 +49,9 @@ export function hashEntry(prevHash: string, e: Omit<LedgerEntry, 'hash' | 'prevH
 function stableJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value)
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`
-  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`
 }
 
@@ -123,7 +125,7 @@ export async function verifyLedger(db: Queryable, orgId: string): Promise<Ledger
   let prev = GENESIS
   let expectedSeq = 1n
   let count = 0
-  for (let after = 0n; ; ) {
+  for (let after = 0n; ;) {
     const rows = await db.query<Record<string, unknown>>(
       `select seq, created_at, period, rep_id, kind, rule, deal, amount_minor, forfeited_minor, capped_minor,
               close_id, ref, prev_hash, hash
@@ -138,11 +140,21 @@ export async function verifyLedger(db: Queryable, orgId: string): Promise<Ledger
       }
       const entry = rowToEntry(row)
       if (entry.prevHash !== prev) {
-        return { ok: false, entries: count, brokenAt: seq, reason: `entry ${seq} does not link to entry ${seq - 1n}` }
+        return {
+          ok: false,
+          entries: count,
+          brokenAt: seq,
+          reason: `entry ${seq} does not link to entry ${seq - 1n}`,
+        }
       }
       const recomputed = hashEntry(prev, entry)
       if (recomputed !== entry.hash) {
-        return { ok: false, entries: count, brokenAt: seq, reason: `entry ${seq} was changed after it was written` }
+        return {
+          ok: false,
+          entries: count,
+          brokenAt: seq,
+          reason: `entry ${seq} was changed after it was written`,
+        }
       }
       prev = entry.hash
       expectedSeq = seq + 1n
@@ -166,7 +178,12 @@ export function rowToEntry(row: Record<string, unknown>): LedgerEntry {
     forfeitedMinor: BigInt(row.forfeited_minor as bigint),
     cappedMinor: BigInt(row.capped_minor as bigint),
     closeId: String(row.close_id),
-    ref: ref === null || ref === undefined ? null : typeof ref === 'string' ? JSON.parse(ref) : (ref as Record<string, unknown>),
+    ref:
+      ref === null || ref === undefined
+        ? null
+        : typeof ref === 'string'
+          ? JSON.parse(ref)
+          : (ref as Record<string, unknown>),
     prevHash: String(row.prev_hash),
     hash: String(row.hash),
   }

@@ -1,0 +1,137 @@
+import { formatMoney, formatMoneyForPeople, getCurrency } from '../../core/money/money.ts'
+import { approvePayouts, PayoutError, payrollFor, statementFor } from '../../app/payouts/payouts.ts'
+import { resolveOrg } from '../../app/org/default-org.ts'
+import type { Database } from '../../app/ports/sql.ts'
+import type { DbOptions, OpenDb } from './close-command.ts'
+import type { Io } from './main.ts'
+
+const actor = (): string => process.env.FOLLOWTHROUGH_ACTOR ?? process.env.USER ?? 'cli'
+
+async function withDb(
+  opts: DbOptions,
+  io: Io,
+  openDb: OpenDb,
+  run: (db: Database, orgId: string) => Promise<number>,
+): Promise<number> {
+  const db = await openDb(opts.data === undefined ? {} : { dataDir: opts.data })
+  try {
+    return await run(db, await resolveOrg(db, opts.org))
+  } catch (error) {
+    if (error instanceof PayoutError) {
+      io.stderr(`${error.message}\n`)
+      return 1
+    }
+    throw error
+  } finally {
+    await db.close()
+  }
+}
+
+const csvCell = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text)
+
+/** `followthrough export payroll PERIOD [--lines]`: CSV for finance on stdout. */
+export async function exportPayrollCommand(
+  period: string,
+  opts: DbOptions & { lines?: boolean },
+  io: Io,
+  openDb: OpenDb,
+): Promise<number> {
+  return withDb(opts, io, openDb, async (db, orgId) => {
+    const payroll = await payrollFor(db, { orgId, period, lines: opts.lines === true })
+    const header = [
+      'rep',
+      'email',
+      'period',
+      'currency',
+      'amount',
+      ...(opts.lines === true ? ['kind', 'rule', 'deal'] : []),
+      'approved',
+      'ledger_head',
+    ]
+    const approved = payroll.approval === null ? 'no' : `yes (${payroll.approval.by} ${payroll.approval.at})`
+    const out = [header.join(',')]
+    for (const row of payroll.rows) {
+      const digits = getCurrency(row.currency)?.digits ?? 2
+      const cells = [row.rep, row.email, row.period, row.currency, formatMoney(row.amountMinor, digits)]
+      if (opts.lines === true) cells.push(row.kind ?? '', row.rule ?? '', row.deal ?? '')
+      cells.push(approved, payroll.head.hash)
+      out.push(cells.map(csvCell).join(','))
+    }
+    io.stdout(out.join('\n') + '\n')
+    if (payroll.approval === null)
+      io.stderr(
+        `Note: the payouts of ${period} are not approved yet (followthrough payouts approve ${period}).\n`,
+      )
+    return 0
+  })
+}
+
+/** `followthrough payouts approve PERIOD`. */
+export async function approvePayoutsCommand(
+  period: string,
+  opts: DbOptions,
+  io: Io,
+  openDb: OpenDb,
+): Promise<number> {
+  return withDb(opts, io, openDb, async (db, orgId) => {
+    await approvePayouts(db, { orgId, period, actor: actor(), now: new Date() })
+    io.stdout(`Approved the payouts of ${period}.\n`)
+    return 0
+  })
+}
+
+/** `followthrough statement REP PERIOD [--format table|json]`. */
+export async function statementCommand(
+  rep: string,
+  period: string,
+  opts: DbOptions & { format?: string },
+  io: Io,
+  openDb: OpenDb,
+): Promise<number> {
+  return withDb(opts, io, openDb, async (db, orgId) => {
+    const s = await statementFor(db, { orgId, rep, period })
+    if (opts.format === 'json') {
+      io.stdout(
+        JSON.stringify(
+          {
+            rep,
+            period,
+            ...s,
+            yearToDateMinor: undefined,
+            yearToDate: Number(s.yearToDateMinor),
+            head: { seq: String(s.head.seq), hash: s.head.hash },
+          },
+          null,
+          2,
+        ) + '\n',
+      )
+      return 0
+    }
+    const [org] = await db.query<{ currency: string }>('select currency from organizations where id = $1', [
+      orgId,
+    ])
+    const currency = getCurrency(org?.currency ?? 'USD') ?? { code: 'USD', digits: 2 }
+    const money = (minor: number | bigint) => formatMoneyForPeople(BigInt(minor), currency)
+    const lines = [`Statement for ${rep}, ${period} (closed ${s.closedAt})`]
+    if (s.result === null) lines.push('  Nothing was computed for this rep in this period.')
+    else {
+      for (const [id, m] of Object.entries(s.result.metrics)) {
+        lines.push(
+          `  ${id}: ${m.value}${m.quota === null ? '' : ` of ${m.quota}`}${m.attainment === null ? '' : ` (${(Number(m.attainment) * 100).toFixed(1)}%)`}`,
+        )
+      }
+      for (const l of s.result.lines) {
+        const name = l.kind === 'adjustment' ? 'prior-period adjustment' : l.kind
+        lines.push(
+          `  ${name}${l.rule === undefined ? '' : ' ' + l.rule}${l.deal === undefined ? '' : ' ' + l.deal}: ${money(l.amount)}${l.forfeited === 0 ? '' : `, forfeited ${money(l.forfeited)}`}${l.capped === 0 ? '' : `, capped ${money(l.capped)}`}`,
+        )
+      }
+      for (const o of s.result.outcomes) lines.push(`  ${o.rule}: ${JSON.stringify(o.effects)}`)
+      lines.push(`  payout ${money(s.result.payout)}, balance owed ${money(s.result.balance)}`)
+      for (const w of s.result.warnings) lines.push(`  note: ${w}`)
+    }
+    lines.push(`  year to date ${money(s.yearToDateMinor)}`, `  ledger head ${s.head.seq}: ${s.head.hash}`)
+    io.stdout(lines.join('\n') + '\n')
+    return 0
+  })
+}
