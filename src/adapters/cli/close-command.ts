@@ -1,22 +1,10 @@
 import { formatMoneyForPeople, getCurrency } from '../../core/money/money.ts'
 import type { ResultJson } from '../../core/engine/result-json.ts'
-import { formatInputIssue } from '../../core/records/issues.ts'
-import { CloseError, closePeriod } from '../../app/close/close-period.ts'
+import { closePeriod } from '../../app/close/close-period.ts'
 import { reopenPeriod } from '../../app/close/reopen-period.ts'
 import { verifyLedger } from '../../app/ledger/ledger.ts'
-import { resolveOrg } from '../../app/org/default-org.ts'
-import type { Database } from '../../app/ports/sql.ts'
 import type { Io } from './main.ts'
-
-/** Options every database command takes. */
-export interface DbOptions {
-  data?: string
-  org?: string
-}
-
-export type OpenDb = (opts: { dataDir?: string }) => Promise<Database>
-
-const actor = (): string => process.env.FOLLOWTHROUGH_ACTOR ?? process.env.USER ?? 'cli'
+import { actor, type DbOptions, type OpenDb, withDb } from './with-db.ts'
 
 /** `followthrough close PERIOD [--dry-run] [--format table|json]`. */
 export async function closeCommand(
@@ -83,27 +71,6 @@ export async function ledgerVerifyCommand(opts: DbOptions, io: Io, openDb: OpenD
     )
     return 1
   })
-}
-
-async function withDb(
-  opts: DbOptions,
-  io: Io,
-  openDb: OpenDb,
-  run: (db: Database, orgId: string) => Promise<number>,
-): Promise<number> {
-  const db = await openDb(opts.data === undefined ? {} : { dataDir: opts.data })
-  try {
-    return await run(db, await resolveOrg(db, opts.org))
-  } catch (error) {
-    if (error instanceof CloseError) {
-      io.stderr(`${error.message}\n`)
-      for (const issue of error.issues) io.stderr(`${formatInputIssue(issue)}\n`)
-      return 1
-    }
-    throw error
-  } finally {
-    await db.close()
-  }
 }
 
 /** One row per rep: payout, balance, and the lines in brief. */

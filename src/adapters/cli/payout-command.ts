@@ -1,31 +1,7 @@
 import { formatMoney, formatMoneyForPeople, getCurrency } from '../../core/money/money.ts'
-import { approvePayouts, PayoutError, payrollFor, statementFor } from '../../app/payouts/payouts.ts'
-import { resolveOrg } from '../../app/org/default-org.ts'
-import type { Database } from '../../app/ports/sql.ts'
-import type { DbOptions, OpenDb } from './close-command.ts'
+import { approvePayouts, payrollFor, statementFor } from '../../app/payouts/payouts.ts'
 import type { Io } from './main.ts'
-
-const actor = (): string => process.env.FOLLOWTHROUGH_ACTOR ?? process.env.USER ?? 'cli'
-
-async function withDb(
-  opts: DbOptions,
-  io: Io,
-  openDb: OpenDb,
-  run: (db: Database, orgId: string) => Promise<number>,
-): Promise<number> {
-  const db = await openDb(opts.data === undefined ? {} : { dataDir: opts.data })
-  try {
-    return await run(db, await resolveOrg(db, opts.org))
-  } catch (error) {
-    if (error instanceof PayoutError) {
-      io.stderr(`${error.message}\n`)
-      return 1
-    }
-    throw error
-  } finally {
-    await db.close()
-  }
-}
+import { actor, type DbOptions, type OpenDb, withDb } from './with-db.ts'
 
 const csvCell = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text)
 
