@@ -35,14 +35,22 @@ export async function withDb(
   openDb: OpenDb,
   run: (db: Database, orgId: string) => Promise<number>,
 ): Promise<number> {
-  const db = await openDb(opts.data === undefined ? {} : { dataDir: opts.data })
-  try {
-    return await run(db, await resolveOrg(db, opts.org))
-  } catch (error) {
+  const refuse = (error: unknown): number => {
     if (!isRefusal(error)) throw error
     io.stderr(`${error.message}\n`)
     for (const issue of error.issues ?? []) io.stderr(`${formatInputIssue(issue)}\n`)
     return 1
+  }
+  let db: Database
+  try {
+    db = await openDb(opts.data === undefined ? {} : { dataDir: opts.data })
+  } catch (error) {
+    return refuse(error)
+  }
+  try {
+    return await run(db, await resolveOrg(db, opts.org))
+  } catch (error) {
+    return refuse(error)
   } finally {
     await db.close()
   }
