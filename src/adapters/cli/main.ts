@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { Command, CommanderError, Option } from 'commander'
 import { calcCommand, type CalcOptions } from './calc-command.ts'
 import { checkCommand } from './check-command.ts'
+import { addDbCommands } from './db-commands.ts'
 
 /** Where the CLI writes; tests pass their own to capture output. */
 export interface Io {
@@ -81,6 +82,8 @@ export async function runCli(argv: string[], io: Io = processIo()): Promise<numb
     .action(async (files: string[]) => {
       status = await checkCommand(files, io)
     })
+
+  addDbCommands(program, io, (s) => (status = s))
 
   try {
     await program.parseAsync(argv, { from: 'user' })

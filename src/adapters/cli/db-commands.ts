@@ -1,0 +1,90 @@
+import { type Command, Option } from 'commander'
+import { openDatabase } from '../db/open-database.ts'
+import { closeCommand, ledgerVerifyCommand, reopenCommand } from './close-command.ts'
+import type { Io } from './main.ts'
+import { approvePayoutsCommand, exportPayrollCommand, statementCommand } from './payout-command.ts'
+import type { DbOptions, OpenDb } from './with-db.ts'
+
+const openDb: OpenDb = (opts) => openDatabase(opts)
+
+function dbOptions(command: Command): Command {
+  return command
+    .option(
+      '--data <dir>',
+      'the embedded database folder (default ./data or FOLLOWTHROUGH_DATA); ignored with DATABASE_URL',
+    )
+    .option('--org <id>', 'the organization (default: the only one)')
+}
+
+const format = () =>
+  new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')
+
+/** The commands that work on the system of record: close, ledger, statements, payroll. */
+export function addDbCommands(program: Command, io: Io, done: (status: number) => void): void {
+  const close = dbOptions(
+    program
+      .command('close')
+      .description('Close a period (2026-01, 2026-Q1, 2026) for every plan of its kind, or --dry-run it')
+      .argument('[period]', 'the period to close')
+      .option(
+        '--dry-run',
+        'compute and show what the close would store, and what changed since the last dry run',
+      )
+      .addOption(format()),
+  ).action(async (period: string | undefined, opts: DbOptions & { dryRun?: boolean; format?: string }) => {
+    if (period === undefined) {
+      io.stderr('close needs a PERIOD (e.g. followthrough close 2026-01)\n')
+      done(2)
+      return
+    }
+    done(await closeCommand(period, opts, io, openDb))
+  })
+  dbOptions(
+    close
+      .command('reopen')
+      .description('Reopen a closed period: reverse its ledger entries with new ones, with a reason')
+      .argument('<period>')
+      .requiredOption('--reason <text>', 'why the period is reopened (kept in the audit log)'),
+  ).action(async (period: string, opts: DbOptions & { reason: string }) => {
+    done(await reopenCommand(period, opts, io, openDb))
+  })
+
+  const ledger = program.command('ledger').description('The append-only, hash-chained ledger')
+  dbOptions(
+    ledger.command('verify').description('Check the whole chain and name the first broken entry'),
+  ).action(async (opts: DbOptions) => {
+    done(await ledgerVerifyCommand(opts, io, openDb))
+  })
+
+  dbOptions(
+    program
+      .command('statement')
+      .description("A rep's statement for a closed period")
+      .argument('<rep>')
+      .argument('<period>')
+      .addOption(format()),
+  ).action(async (rep: string, period: string, opts: DbOptions & { format?: string }) => {
+    done(await statementCommand(rep, period, opts, io, openDb))
+  })
+
+  const exportCommand = program.command('export').description('Exports for finance')
+  dbOptions(
+    exportCommand
+      .command('payroll')
+      .description('CSV of what to pay for a closed period: rep,email,period,currency,amount')
+      .argument('<period>')
+      .option('--lines', 'one row per ledger line'),
+  ).action(async (period: string, opts: DbOptions & { lines?: boolean }) => {
+    done(await exportPayrollCommand(period, opts, io, openDb))
+  })
+
+  const payouts = program.command('payouts').description("Finance's approval of payouts")
+  dbOptions(
+    payouts
+      .command('approve')
+      .description("Record finance's approval of a closed period")
+      .argument('<period>'),
+  ).action(async (period: string, opts: DbOptions) => {
+    done(await approvePayoutsCommand(period, opts, io, openDb))
+  })
+}
