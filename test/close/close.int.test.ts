@@ -84,7 +84,9 @@ describe('closePeriod', () => {
     expect(adjustment).toBeDefined()
     expect(adjustment?.amount).toBeGreaterThan(0)
     // and November's booked payouts did not change
-    expect((await payrollFor(db, { orgId: 'acme', period: '2026-11', lines: false })).rows).toEqual(before.rows)
+    expect((await payrollFor(db, { orgId: 'acme', period: '2026-11', lines: false })).rows).toEqual(
+      before.rows,
+    )
     expect(await verifyLedger(db, 'acme')).toMatchObject({ ok: true })
   })
 
