@@ -3,6 +3,7 @@ import { openDatabase } from '../db/open-database.ts'
 import { closeCommand, ledgerVerifyCommand, reopenCommand } from './close-command.ts'
 import type { Io } from './main.ts'
 import { approvePayoutsCommand, exportPayrollCommand, statementCommand } from './payout-command.ts'
+import { addStoreCommands } from './store-commands.ts'
 import type { DbOptions, OpenDb } from './with-db.ts'
 
 const openDb: OpenDb = (opts) => openDatabase(opts)
@@ -21,6 +22,7 @@ const format = () =>
 
 /** The commands that work on the system of record: close, ledger, statements, payroll. */
 export function addDbCommands(program: Command, io: Io, done: (status: number) => void): void {
+  addStoreCommands(program, io, openDb, done)
   const close = dbOptions(
     program
       .command('close')

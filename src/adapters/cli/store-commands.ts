@@ -1,0 +1,181 @@
+import { createReadStream } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import type { Command } from 'commander'
+import { importCanonical, type CsvRows, type ImportKind } from '../../app/import/import-canonical.ts'
+import { assignPlan, getPlan, publishPlan } from '../../app/plans/publish-plan.ts'
+import { formatPlanIssue } from '../../core/plans/parse-plan.ts'
+import { summarizePlan } from '../../core/plans/summarize-plan.ts'
+import { formatInputIssue } from '../../core/records/issues.ts'
+import type { InputIssue } from '../../core/records/records.ts'
+import { readCsv } from '../csv/read-csv.ts'
+import type { Io } from './main.ts'
+import { actor, type DbOptions, type OpenDb, withDb } from './with-db.ts'
+
+/** Reads a CSV file whole into records with their lines (CSV problems as issues). */
+export async function readCsvFile(file: string): Promise<CsvRows> {
+  const rows: { cells: string[]; line: number }[] = []
+  const issues: InputIssue[] = []
+  await readCsv(createReadStream(file, { highWaterMark: 1 << 20 }), {
+    record: (cells, line) => rows.push({ cells, line }),
+    error: (line, message) => issues.push({ file, line, message }),
+  })
+  return { file, rows, issues }
+}
+
+function dbOptions(command: Command): Command {
+  return command
+    .option(
+      '--data <dir>',
+      'the embedded database folder (default ./data or FOLLOWTHROUGH_DATA); ignored with DATABASE_URL',
+    )
+    .option('--org <id>', 'the organization (default: the only one)')
+}
+
+/** `import`, `plan publish|assign|show`: bringing data and plans into the system of record. */
+export function addStoreCommands(
+  program: Command,
+  io: Io,
+  openDb: OpenDb,
+  done: (status: number) => void,
+): void {
+  dbOptions(
+    program
+      .command('import')
+      .description(
+        'Import a canonical CSV file (reps, deals, activities or quotas): checked whole, all or nothing, idempotent',
+      )
+      .argument('<kind>', 'reps | deals | activities | quotas')
+      .argument('<file>')
+      .option('--preview', 'show the first rows as they will be stored, and store nothing'),
+  ).action(async (kind: string, file: string, opts: DbOptions & { preview?: boolean }) => {
+    if (!['reps', 'deals', 'activities', 'quotas'].includes(kind)) {
+      io.stderr(`import: "${kind}" is not reps, deals, activities or quotas\n`)
+      return done(2)
+    }
+    done(await importCommand(kind as ImportKind, file, opts, io, openDb))
+  })
+
+  const plan = program.command('plan').description('Published plans, their versions and who is on them')
+  dbOptions(
+    plan.command('publish').description('Check a plan file and store it as a new version').argument('<file>'),
+  ).action(async (file: string, opts: DbOptions) => {
+    done(
+      await withDb(opts, io, openDb, async (db, orgId) => {
+        const text = await readFile(file, 'utf8')
+        const out = await publishPlan(db, { orgId, text, file, actor: actor(), now: new Date() })
+        if (!out.ok) {
+          for (const issue of out.issues) io.stderr(`${formatPlanIssue(issue)}\n`)
+          return 1
+        }
+        io.stdout(
+          out.unchanged
+            ? `${out.planId} v${out.version} is already published with this text; nothing changed.\n`
+            : `Published ${out.planId} v${out.version} (${out.hash.slice(0, 12)}).\n`,
+        )
+        return 0
+      }),
+    )
+  })
+  dbOptions(
+    plan
+      .command('assign')
+      .description('Put a rep on a plan from a date')
+      .argument('<rep>')
+      .argument('<plan>')
+      .requiredOption('--from <date>', 'the first day on the plan (YYYY-MM-DD)'),
+  ).action(async (rep: string, planId: string, opts: DbOptions & { from: string }) => {
+    done(
+      await withDb(opts, io, openDb, async (db, orgId) => {
+        await assignPlan(db, { orgId, repId: rep, planId, from: opts.from, actor: actor(), now: new Date() })
+        io.stdout(`${rep} is on ${planId} from ${opts.from}.\n`)
+        return 0
+      }),
+    )
+  })
+  dbOptions(
+    plan
+      .command('show')
+      .description('What a published plan promises, in plain words')
+      .argument('<plan>')
+      .option('--version <n>'),
+  ).action(async (planId: string, opts: DbOptions & { version?: string }) => {
+    done(
+      await withDb(opts, io, openDb, async (db, orgId) => {
+        const stored = await getPlan(
+          db,
+          orgId,
+          planId,
+          opts.version === undefined ? undefined : Number(opts.version),
+        )
+        if (stored === null) {
+          io.stderr(
+            `There is no published plan "${planId}"${opts.version === undefined ? '' : ` v${opts.version}`}.\n`,
+          )
+          return 1
+        }
+        io.stdout(
+          [
+            `${stored.plan.name} (${planId} v${stored.version}, ${stored.hash.slice(0, 12)}), published ${stored.publishedAt} by ${stored.publishedBy}`,
+            ...summarizePlan(stored.plan).map((s) => `  - ${s}`),
+            `  Reps on it now: ${stored.reps.length === 0 ? 'none' : stored.reps.join(', ')}`,
+          ].join('\n') + '\n',
+        )
+        return 0
+      }),
+    )
+  })
+}
+
+async function importCommand(
+  kind: ImportKind,
+  file: string,
+  opts: DbOptions & { preview?: boolean },
+  io: Io,
+  openDb: OpenDb,
+): Promise<number> {
+  let csv: CsvRows
+  try {
+    csv = await readCsvFile(file)
+  } catch (error) {
+    io.stderr(`${file}:0: cannot read the file: ${(error as Error).message}\n`)
+    return 1
+  }
+  return withDb(opts, io, openDb, async (db, orgId) => {
+    const started = performance.now()
+    const out = await importCanonical(db, {
+      orgId,
+      kind,
+      csv,
+      actor: actor(),
+      now: new Date(),
+      preview: opts.preview === true,
+    })
+    if (!out.ok) {
+      for (const issue of out.issues) io.stderr(`${formatInputIssue(issue)}\n`)
+      if (out.more > 0) io.stderr(`… and ${out.more} more problems\n`)
+      io.stderr('Nothing was stored.\n')
+      return 1
+    }
+    if (opts.preview === true) {
+      io.stdout(previewTable(out.preview) + '\nPreview only: nothing was stored.\n')
+      return 0
+    }
+    const seconds = (performance.now() - started) / 1000
+    const { added, changed, unchanged } = out.changes
+    io.stdout(
+      `Imported ${file}: ${added} added, ${changed} changed, ${unchanged} unchanged (${seconds.toFixed(1)} s).\n`,
+    )
+    return 0
+  })
+}
+
+function previewTable(rows: readonly Record<string, string>[]): string {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((c) => c !== 'fields')
+  const widths = columns.map((c) => Math.min(30, Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length))))
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.slice(0, 30).padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd()
+  return [line(columns), ...rows.map((r) => line(columns.map((c) => r[c] ?? '')))].join('\n')
+}
