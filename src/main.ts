@@ -44,7 +44,9 @@ async function main(): Promise<number> {
   })
   if (status === 0) {
     const pairs = args.flatMap((arg, i) => (i % 2 === 0 ? [`${arg} ${args[i + 1] ?? ''}`] : []))
-    const lines = [pairs.slice(0, 2), pairs.slice(2, 4), pairs.slice(4, 6), pairs.slice(6)].map((line) => line.join(' '))
+    const lines = [pairs.slice(0, 2), pairs.slice(2, 4), pairs.slice(4, 6), pairs.slice(6)].map((line) =>
+      line.join(' '),
+    )
     process.stdout.write(
       '\nThat was the example company for 2026. Run calc yourself (--format json|table|csv):\n' +
         `  ./bin/followthrough calc ${lines.join(' \\\n      ')}\n`,

@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
+import { createDemo, type DemoFiles } from '../../app/demo/create-demo.ts'
 import { importCanonical, type CsvRows, type ImportKind } from '../../app/import/import-canonical.ts'
 import { assignPlan, getPlan, publishPlan } from '../../app/plans/publish-plan.ts'
 import { formatPlanIssue } from '../../core/plans/parse-plan.ts'
@@ -53,6 +55,14 @@ export function addStoreCommands(
       return done(2)
     }
     done(await importCommand(kind as ImportKind, file, opts, io, openDb))
+  })
+
+  dbOptions(
+    program
+      .command('demo')
+      .description('Create the demo company in an empty database, its past months closed'),
+  ).action(async (opts: DbOptions) => {
+    done(await demoCommand(opts, io, openDb))
   })
 
   const plan = program.command('plan').description('Published plans, their versions and who is on them')
@@ -123,6 +133,39 @@ export function addStoreCommands(
         return 0
       }),
     )
+  })
+}
+
+/** `followthrough demo`: the example company in an empty database, its past months closed. */
+export async function demoCommand(opts: DbOptions, io: Io, openDb: OpenDb): Promise<number> {
+  const example = (name: string): string =>
+    fileURLToPath(new URL(`../../../examples/${name}`, import.meta.url))
+  const files: DemoFiles = {
+    plans: await Promise.all(
+      ['plan.yaml', 'manager-plan.yaml'].map(async (file) => ({
+        file: `examples/${file}`,
+        text: await readFile(example(file), 'utf8'),
+      })),
+    ),
+    csv: {
+      reps: await readCsvFile(example('reps.csv')),
+      deals: await readCsvFile(example('deals.csv')),
+      activities: await readCsvFile(example('activities.csv')),
+      quotas: await readCsvFile(example('quotas.csv')),
+    },
+  }
+  return withDb(opts, io, openDb, async (db, orgId) => {
+    const out = await createDemo(db, {
+      orgId,
+      files,
+      now: new Date(),
+      onStep: (text) => io.stderr(`… ${text}\n`),
+    })
+    io.stdout(
+      `The demo company is ready: ${out.closed.length} months closed (${out.closed[0] ?? '-'} to ${out.closed.at(-1) ?? '-'}).\n` +
+        'Try: followthrough statement r01 2026-03 · followthrough export payroll 2026-03 · followthrough ledger verify\n',
+    )
+    return 0
   })
 }
 

@@ -53,7 +53,8 @@ export interface MetricResult {
 }
 
 /** Kinds the engine writes, and `adjustment`: a prior-period adjustment booked by a close. */
-export type LineKind = 'commission' | 'spiff' | 'bonus' | 'clawback' | 'draw' | 'carry' | 'recovery' | 'adjustment'
+export type LineKind =
+  'commission' | 'spiff' | 'bonus' | 'clawback' | 'draw' | 'carry' | 'recovery' | 'adjustment'
 
 export interface Line {
   readonly kind: LineKind

@@ -50,7 +50,7 @@ export function mapRows<T>(
     }
     mapping.columns.forEach((rule, i) => {
       if (i === repAt || cells[i] === group.cells[i]) return
-      const what = rule.from ?? rule.to
+      const what = rule.from?.[0] ?? rule.to
       report(
         `${what} ${JSON.stringify(cells[i])} differs from ${JSON.stringify(group.cells[i])} on line ${group.line}, a split of the same deal`,
       )

@@ -31,8 +31,13 @@ export interface DateRule extends DateZone {
 export interface ColumnRule {
   /** The canonical column (or extra field) written. */
   readonly to: string
-  /** The export's column read, matched like canonical headers (trimmed, ignoring case); null for a constant. */
-  readonly from: string | null
+  /**
+   * The export's column read, matched like canonical headers (trimmed, ignoring case); several
+   * names are tried in order (an export renamed a column); null for a constant.
+   */
+  readonly from: readonly string[] | null
+  /** An export without the column is no problem: the cell is then empty. */
+  readonly optional: boolean
   /** The constant written when `from` is null. */
   readonly value: string | null
   /** Written when the cell is empty. */
@@ -51,7 +56,9 @@ export interface ColumnRule {
 
 /** A row is imported only when every filter holds (cells compared trimmed, ignoring case). */
 export interface RowFilter {
-  readonly column: string
+  readonly column: readonly string[]
+  /** An export without the column is not filtered on it. */
+  readonly optional: boolean
   readonly in: readonly string[] | null
   readonly notIn: readonly string[] | null
 }
@@ -106,23 +113,28 @@ export function bindMapping(
     if (name !== '' && !positions.has(name)) positions.set(name, i)
   })
   const issues: string[] = []
-  const at = (column: string, why: string): number => {
-    const index = positions.get(normalizeHeader(column))
-    if (index !== undefined) return index
-    issues.push(`missing column ${quote(column)} (${why}, mapping ${mapping.name})`)
+  const at = (names: readonly string[], why: string, optional = false): number => {
+    for (const name of names) {
+      const index = positions.get(normalizeHeader(name))
+      if (index !== undefined) return index
+    }
+    if (!optional) {
+      const written = names.map(quote).join(' or ')
+      issues.push(`missing column ${written} (${why}, mapping ${mapping.name})`)
+    }
     return -1
   }
   const rules = mapping.columns.map((rule) => ({
     rule,
-    index: rule.from === null ? -1 : at(rule.from, `read into ${rule.to}`),
+    index: rule.from === null ? -1 : at(rule.from, `read into ${rule.to}`, rule.optional),
   }))
   const filters = mapping.where.map((filter) => ({
     filter,
-    index: at(filter.column, 'filtered on'),
+    index: at(filter.column, 'filtered on', filter.optional),
     in: filter.in?.map((v) => v.trim().toLowerCase()) ?? null,
     notIn: filter.notIn?.map((v) => v.trim().toLowerCase()) ?? null,
   }))
-  const percentAt = mapping.splits === null ? -1 : at(mapping.splits.percent, 'the split percent')
+  const percentAt = mapping.splits === null ? -1 : at([mapping.splits.percent], 'the split percent')
 
   return {
     header: mapping.columns.map((r) => r.to),
@@ -130,6 +142,7 @@ export function bindMapping(
     apply(cells) {
       const cell = (index: number): string => (index < 0 ? '' : (cells[index] ?? '').trim())
       for (const f of filters) {
+        if (f.index < 0) continue
         const text = cell(f.index).toLowerCase()
         if ((f.in !== null && !f.in.includes(text)) || (f.notIn?.includes(text) ?? false)) {
           return { ok: false, skipped: true }
@@ -165,7 +178,7 @@ type CellResult = { ok: true; text: string } | { ok: false; problem: string }
 
 /** default, then the value map, then date, money or rep, then the prefix. */
 function mapCell(rule: ColumnRule, cellText: string, reps: RepDirectory): CellResult {
-  const what = rule.from === null ? rule.to : rule.from
+  const what = rule.from?.[0] ?? rule.to
   let text = cellText === '' ? (rule.default ?? '') : cellText
   if (rule.values !== null) {
     const mapped = rule.values.get(text.toLowerCase())

@@ -23,10 +23,11 @@ const TOP = {
   allowed: ['name', 'kind', 'description', 'where', 'columns', 'splits'],
   required: ['kind', 'columns'],
 }
-const FILTER = { allowed: ['column', 'in', 'not_in'], required: ['column'] }
+const FILTER = { allowed: ['column', 'in', 'not_in', 'optional'], required: ['column'] }
 const RULE = {
   allowed: [
     'from',
+    'optional',
     'value',
     'default',
     'values',
@@ -96,12 +97,15 @@ function readFilters(r: PlanReader, node: Node | null): RowFilter[] {
     const map = r.map(r.resolve(item), 'a filter', 'a map such as { column: Stage, in: [Closed Won] }')
     if (map === null) return []
     const e = r.entries(map, 'a filter', FILTER)
-    const column = r.text(e.get('column'), '"column" of a filter')
+    const column = texts(r, e.get('column'), '"column" of a filter')
+    const optional = e.has('optional')
+      ? (r.bool(e.get('optional'), '"optional" of a filter') ?? false)
+      : false
     const within = e.has('in') ? texts(r, e.get('in'), '"in" of a filter') : null
     const notIn = e.has('not_in') ? texts(r, e.get('not_in'), '"not_in" of a filter') : null
     if (within === null && notIn === null)
       r.report(map, 'a filter needs "in" or "not_in": the values a row must have, or must not have')
-    return column === null ? [] : [{ column, in: within, notIn }]
+    return column === null || column.length === 0 ? [] : [{ column, optional, in: within, notIn }]
   })
 }
 
@@ -135,6 +139,7 @@ function readRule(r: PlanReader, node: Node | null, to: string, keyNode: Node): 
   const base = {
     to,
     from: null,
+    optional: false,
     value: null,
     default: null,
     values: null,
@@ -148,15 +153,15 @@ function readRule(r: PlanReader, node: Node | null, to: string, keyNode: Node): 
     r.report(keyNode, `column ${to} has no value: write the export's column, such as ${to}: Deal ID`)
     return null
   }
-  if (isScalar(node)) {
-    const from = r.text(node, `the export column of ${to}`)
-    return from === null ? null : { ...base, from }
+  if (isScalar(node) || isSeq(node)) {
+    const from = texts(r, node, `the export column of ${to}`) ?? []
+    return from.length === 0 ? null : { ...base, from }
   }
   const map = r.map(node, `column ${to}`, 'an export column name, or a map with from: or value:')
   if (map === null) return null
   const what = `column ${to}`
   const e = r.entries(map, what, RULE)
-  const from = e.has('from') ? r.text(e.get('from'), `"from" of ${what}`) : null
+  const from = e.has('from') ? texts(r, e.get('from'), `"from" of ${what}`) : null
   const value = e.has('value') ? scalar(r, e.get('value'), `"value" of ${what}`) : null
   if (e.has('from') === e.has('value'))
     r.report(
@@ -168,7 +173,8 @@ function readRule(r: PlanReader, node: Node | null, to: string, keyNode: Node): 
     : 'keep'
   return {
     ...base,
-    from,
+    from: from === null || from.length === 0 ? null : from,
+    optional: e.has('optional') ? (r.bool(e.get('optional'), `"optional" of ${what}`) ?? false) : false,
     value,
     default: e.has('default') ? scalar(r, e.get('default'), `"default" of ${what}`) : null,
     values: e.has('values') ? readValues(r, e.get('values'), what) : null,

@@ -1,0 +1,69 @@
+import { closePeriod } from '../close/close-period.ts'
+import { importCanonical, type CsvRows, type ImportKind } from '../import/import-canonical.ts'
+import { publishPlan } from '../plans/publish-plan.ts'
+import type { Database } from '../ports/sql.ts'
+
+/** The example company's files: plan texts by file name, and CSV records. */
+export interface DemoFiles {
+  readonly plans: readonly { readonly file: string; readonly text: string }[]
+  readonly csv: Readonly<Record<ImportKind, CsvRows>>
+}
+
+export class DemoError extends Error {
+  readonly code = 'demo.not_empty'
+}
+
+/**
+ * Creates the demo company (an MSP with two teams under their leads) in an empty database through
+ * the same use cases a real company uses: publish its plans, import its reps, deals, activities and
+ * quotas, and close every month of 2026 that has ended by `now`.
+ */
+export async function createDemo(
+  db: Database,
+  args: { orgId: string; files: DemoFiles; now: Date; onStep?: (text: string) => void },
+): Promise<{ closed: string[] }> {
+  const existing = await db.query('select 1 from reps limit 1')
+  if (existing.length > 0) {
+    throw new DemoError(
+      'The database already holds data: the demo goes into an empty one (use --data to choose another folder).',
+    )
+  }
+  await db.query(
+    `insert into organizations (id, name, currency, timezone) values ($1, 'Northwind MSP (demo)', 'USD', 'America/Chicago')
+     on conflict (id) do update set name = excluded.name`,
+    [args.orgId],
+  )
+  const step = args.onStep ?? (() => undefined)
+  for (const plan of args.files.plans) {
+    const out = await publishPlan(db, {
+      orgId: args.orgId,
+      text: plan.text,
+      file: plan.file,
+      actor: 'demo',
+      now: args.now,
+    })
+    if (!out.ok) throw new Error(`The demo plan ${plan.file} does not check: ${out.issues[0]?.message ?? ''}`)
+    step(`published ${out.planId} v${out.version}`)
+  }
+  for (const kind of ['reps', 'deals', 'activities', 'quotas'] as const) {
+    const out = await importCanonical(db, {
+      orgId: args.orgId,
+      kind,
+      csv: args.files.csv[kind],
+      actor: 'demo',
+      now: args.now,
+    })
+    if (!out.ok) throw new Error(`The demo ${kind} do not check: ${out.issues[0]?.message ?? ''}`)
+    step(`imported ${out.changes.added} ${kind}`)
+  }
+  const closed: string[] = []
+  for (let month = 1; month <= 12; month++) {
+    const period = `2026-${String(month).padStart(2, '0')}`
+    const end = Date.UTC(2026, month, 1)
+    if (end > args.now.getTime()) break
+    await closePeriod(db, { orgId: args.orgId, period, actor: 'demo', now: args.now, dryRun: false })
+    closed.push(period)
+    step(`closed ${period}`)
+  }
+  return { closed }
+}
