@@ -1,4 +1,5 @@
 import { formatMoney, formatMoneyForPeople, getCurrency } from '../../core/money/money.ts'
+import { formatFixed, mul, parseDecimal, ratio } from '../../core/money/rational.ts'
 import { approvePayouts, payrollFor, statementFor } from '../../app/payouts/payouts.ts'
 import type { Io } from './main.ts'
 import { actor, type DbOptions, type OpenDb, withDb } from './with-db.ts'
@@ -92,9 +93,10 @@ export async function statementCommand(
     if (s.result === null) lines.push('  Nothing was computed for this rep in this period.')
     else {
       for (const [id, m] of Object.entries(s.result.metrics)) {
-        lines.push(
-          `  ${id}: ${m.value}${m.quota === null ? '' : ` of ${m.quota}`}${m.attainment === null ? '' : ` (${(Number(m.attainment) * 100).toFixed(1)}%)`}`,
-        )
+        const show = (v: number) => (s.moneyMetrics.includes(id) ? money(v) : String(v))
+        const goal = m.quota === null ? '' : ` of ${show(m.quota)}`
+        const pct = m.attainment === null ? '' : ` (${formatPercent(m.attainment)})`
+        lines.push(`  ${id}: ${show(m.value)}${goal}${pct}`)
       }
       for (const l of s.result.lines) {
         const name = l.kind === 'adjustment' ? 'prior-period adjustment' : l.kind
@@ -110,4 +112,10 @@ export async function statementCommand(
     io.stdout(lines.join('\n') + '\n')
     return 0
   })
+}
+
+/** A 6-place attainment string as a percentage with one decimal, from its text ("1.310750" → "131.1%"). */
+function formatPercent(attainment: string): string {
+  const parsed = parseDecimal(attainment)
+  return parsed === null ? attainment : `${formatFixed(mul(parsed, ratio(100n)), 1)}%`
 }

@@ -1,4 +1,5 @@
 import type { RepJson } from '../../core/engine/result-json.ts'
+import { plansOfRecord } from '../close/plans-of-record.ts'
 import { ledgerHead } from '../ledger/ledger.ts'
 import type { Queryable } from '../ports/sql.ts'
 
@@ -160,6 +161,8 @@ export async function statementFor(
   args: { orgId: string; rep: string; period: string },
 ): Promise<{
   result: RepJson | null
+  /** Metrics whose values and quotas are money (minor units), for display. */
+  moneyMetrics: string[]
   yearToDateMinor: bigint
   head: { seq: bigint; hash: string }
   closedAt: string
@@ -168,8 +171,8 @@ export async function statementFor(
   if (close === null) throw new PayoutError('payout.not_closed', `${args.period} is not closed.`)
   const [rep] = await db.query('select id from reps where org_id = $1 and id = $2', [args.orgId, args.rep])
   if (rep === undefined) throw new PayoutError('payout.unknown_rep', `There is no rep "${args.rep}".`)
-  const [row] = await db.query<{ result: unknown }>(
-    'select result from results where org_id = $1 and close_id = $2 and rep_id = $3',
+  const [row] = await db.query<{ result: unknown; plan_id: string }>(
+    'select result, plan_id from results where org_id = $1 and close_id = $2 and rep_id = $3',
     [args.orgId, close.id, args.rep],
   )
   const year = args.period.slice(0, 4)
@@ -182,8 +185,11 @@ export async function statementFor(
     row === undefined
       ? null
       : ((typeof row.result === 'string' ? JSON.parse(row.result) : row.result) as RepJson)
+  const plan = (await plansOfRecord(db, args.orgId)).find((p) => p.plan.id === row?.plan_id)?.plan
+  const moneyMetrics = plan?.metrics.filter((m) => m.money).map((m) => m.id) ?? []
   return {
     result,
+    moneyMetrics,
     yearToDateMinor: BigInt(ytd?.total ?? '0'),
     head: await ledgerHead(db, args.orgId),
     closedAt: close.at,
