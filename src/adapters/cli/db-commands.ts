@@ -4,18 +4,9 @@ import { closeCommand, ledgerVerifyCommand, reopenCommand } from './close-comman
 import type { Io } from './main.ts'
 import { approvePayoutsCommand, exportPayrollCommand, statementCommand } from './payout-command.ts'
 import { addStoreCommands } from './store-commands.ts'
-import type { DbOptions, OpenDb } from './with-db.ts'
+import { dbOptions, type DbOptions, type OpenDb } from './with-db.ts'
 
 const openDb: OpenDb = (opts) => openDatabase(opts)
-
-function dbOptions(command: Command): Command {
-  return command
-    .option(
-      '--data <dir>',
-      'the embedded database folder (default ./data or FOLLOWTHROUGH_DATA); ignored with DATABASE_URL',
-    )
-    .option('--org <id>', 'the organization (default: the only one)')
-}
 
 const format = () =>
   new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')

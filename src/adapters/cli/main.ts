@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { calcCommand, type CalcOptions } from './calc-command.ts'
 import { checkCommand } from './check-command.ts'
 import { addDbCommands } from './db-commands.ts'
+import { planCommand } from './plan-command.ts'
 
 /** Where the CLI writes; tests pass their own to capture output. */
 export interface Io {
@@ -84,6 +85,7 @@ export async function runCli(argv: string[], io: Io = processIo()): Promise<numb
     })
 
   addDbCommands(program, io, (s) => (status = s))
+  planCommand(program, io, (s) => (status = s))
 
   try {
     await program.parseAsync(argv, { from: 'user' })

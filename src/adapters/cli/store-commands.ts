@@ -4,14 +4,11 @@ import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { createDemo, type DemoFiles } from '../../app/demo/create-demo.ts'
 import { importCanonical, type CsvRows, type ImportKind } from '../../app/import/import-canonical.ts'
-import { assignPlan, getPlan, publishPlan } from '../../app/plans/publish-plan.ts'
-import { formatPlanIssue } from '../../core/plans/parse-plan.ts'
-import { summarizePlan } from '../../core/plans/summarize-plan.ts'
 import { formatInputIssue } from '../../core/records/issues.ts'
 import type { InputIssue } from '../../core/records/records.ts'
 import { readCsv } from '../csv/read-csv.ts'
 import type { Io } from './main.ts'
-import { actor, type DbOptions, type OpenDb, withDb } from './with-db.ts'
+import { actor, dbOptions, type DbOptions, type OpenDb, withDb } from './with-db.ts'
 
 /** Reads a CSV file whole into records with their lines (CSV problems as issues). */
 export async function readCsvFile(file: string): Promise<CsvRows> {
@@ -24,16 +21,7 @@ export async function readCsvFile(file: string): Promise<CsvRows> {
   return { file, rows, issues }
 }
 
-function dbOptions(command: Command): Command {
-  return command
-    .option(
-      '--data <dir>',
-      'the embedded database folder (default ./data or FOLLOWTHROUGH_DATA); ignored with DATABASE_URL',
-    )
-    .option('--org <id>', 'the organization (default: the only one)')
-}
-
-/** `import`, `plan publish|assign|show`: bringing data and plans into the system of record. */
+/** `import` and `demo`: bringing data into the system of record. */
 export function addStoreCommands(
   program: Command,
   io: Io,
@@ -63,76 +51,6 @@ export function addStoreCommands(
       .description('Create the demo company in an empty database, its past months closed'),
   ).action(async (opts: DbOptions) => {
     done(await demoCommand(opts, io, openDb))
-  })
-
-  const plan = program.command('plan').description('Published plans, their versions and who is on them')
-  dbOptions(
-    plan.command('publish').description('Check a plan file and store it as a new version').argument('<file>'),
-  ).action(async (file: string, opts: DbOptions) => {
-    done(
-      await withDb(opts, io, openDb, async (db, orgId) => {
-        const text = await readFile(file, 'utf8')
-        const out = await publishPlan(db, { orgId, text, file, actor: actor(), now: new Date() })
-        if (!out.ok) {
-          for (const issue of out.issues) io.stderr(`${formatPlanIssue(issue)}\n`)
-          return 1
-        }
-        io.stdout(
-          out.unchanged
-            ? `${out.planId} v${out.version} is already published with this text; nothing changed.\n`
-            : `Published ${out.planId} v${out.version} (${out.hash.slice(0, 12)}).\n`,
-        )
-        return 0
-      }),
-    )
-  })
-  dbOptions(
-    plan
-      .command('assign')
-      .description('Put a rep on a plan from a date')
-      .argument('<rep>')
-      .argument('<plan>')
-      .requiredOption('--from <date>', 'the first day on the plan (YYYY-MM-DD)'),
-  ).action(async (rep: string, planId: string, opts: DbOptions & { from: string }) => {
-    done(
-      await withDb(opts, io, openDb, async (db, orgId) => {
-        await assignPlan(db, { orgId, repId: rep, planId, from: opts.from, actor: actor(), now: new Date() })
-        io.stdout(`${rep} is on ${planId} from ${opts.from}.\n`)
-        return 0
-      }),
-    )
-  })
-  dbOptions(
-    plan
-      .command('show')
-      .description('What a published plan promises, in plain words')
-      .argument('<plan>')
-      .option('--version <n>'),
-  ).action(async (planId: string, opts: DbOptions & { version?: string }) => {
-    done(
-      await withDb(opts, io, openDb, async (db, orgId) => {
-        const stored = await getPlan(
-          db,
-          orgId,
-          planId,
-          opts.version === undefined ? undefined : Number(opts.version),
-        )
-        if (stored === null) {
-          io.stderr(
-            `There is no published plan "${planId}"${opts.version === undefined ? '' : ` v${opts.version}`}.\n`,
-          )
-          return 1
-        }
-        io.stdout(
-          [
-            `${stored.plan.name} (${planId} v${stored.version}, ${stored.hash.slice(0, 12)}), published ${stored.publishedAt} by ${stored.publishedBy}`,
-            ...summarizePlan(stored.plan).map((s) => `  - ${s}`),
-            `  Reps on it now: ${stored.reps.length === 0 ? 'none' : stored.reps.join(', ')}`,
-          ].join('\n') + '\n',
-        )
-        return 0
-      }),
-    )
   })
 }
 

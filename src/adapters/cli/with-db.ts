@@ -1,3 +1,4 @@
+import type { Command } from 'commander'
 import { resolveOrg } from '../../app/org/default-org.ts'
 import type { Database } from '../../app/ports/sql.ts'
 import { formatInputIssue } from '../../core/records/issues.ts'
@@ -54,4 +55,14 @@ export async function withDb(
   } finally {
     await db.close()
   }
+}
+
+/** Adds the options every database command takes. */
+export function dbOptions(command: Command): Command {
+  return command
+    .option(
+      '--data <dir>',
+      'the embedded database folder (default ./data or FOLLOWTHROUGH_DATA); ignored with DATABASE_URL',
+    )
+    .option('--org <id>', 'the organization (default: the only one)')
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { parsePlan, type PlanIssue } from '../../core/plans/parse-plan.ts'
-import type { Plan } from '../../core/plans/plan.ts'
 import type { Queryable } from '../ports/sql.ts'
 
 export type PublishResult =
@@ -125,49 +124,4 @@ export async function assignPlan(
       JSON.stringify({ plan_id: args.planId, valid_from: args.from }),
     ],
   )
-}
-
-export interface StoredPlan {
-  readonly plan: Plan
-  readonly version: number
-  readonly hash: string
-  readonly publishedAt: string
-  readonly publishedBy: string
-  readonly reps: string[]
-}
-
-/** A published version of a plan (the latest by default), with the reps on it now. */
-export async function getPlan(
-  db: Queryable,
-  orgId: string,
-  planId: string,
-  version?: number,
-): Promise<StoredPlan | null> {
-  const [row] = await db.query<{
-    version: number
-    hash: string
-    source: string
-    published_at: unknown
-    published_by: string
-  }>(
-    `select version, hash, source, published_at, published_by from plan_versions where org_id = $1 and plan_id = $2
-       ${version === undefined ? '' : 'and version = $3'} order by version desc limit 1`,
-    version === undefined ? [orgId, planId] : [orgId, planId, version],
-  )
-  if (row === undefined) return null
-  const { plan } = parsePlan(row.source, `${planId} v${row.version}`)
-  if (plan === null) return null
-  const reps = await db.query<{ rep_id: string }>(
-    'select rep_id from plan_assignments where org_id = $1 and plan_id = $2 and valid_to is null order by rep_id',
-    [orgId, planId],
-  )
-  const at = row.published_at
-  return {
-    plan,
-    version: Number(row.version),
-    hash: row.hash,
-    publishedAt: at instanceof Date ? at.toISOString() : String(at),
-    publishedBy: row.published_by,
-    reps: reps.map((r) => r.rep_id),
-  }
 }
