@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../app/ports/sql.ts'
 import { testDatabase } from '../../../test/support/db.ts'
-import { migrate, pendingMigrations } from './migrate.ts'
-import { openDatabase } from './open-database.ts'
+
+const insertEntry = `insert into ledger_entries
+  (org_id, seq, created_at, period, rep_id, kind, amount_minor, close_id, prev_hash, hash, ref)
+  values ('o1', $1, now(), '2026-01', 'r1', 'commission', $2, 'c1', 'p', 'h', $3)`
 
 describe('the database', () => {
   let db: Database
@@ -15,18 +14,9 @@ describe('the database', () => {
   })
   afterAll(() => db.close())
 
-  it('applies every migration once', async () => {
-    expect(await pendingMigrations(db)).toEqual([])
-    expect((await migrate(db)).applied).toEqual([])
-  })
-
   it('round-trips bigint above 2^53 and JSON', async () => {
     const big = 2n ** 60n + 7n
-    await db.query(
-      `insert into ledger_entries (org_id, seq, created_at, period, rep_id, kind, amount_minor, close_id, prev_hash, hash, ref)
-       values ('o1', 1, now(), '2026-01', 'r1', 'commission', $1, 'c1', 'p', 'h', $2)`,
-      [big, JSON.stringify({ a: [1, 'x'] })],
-    )
+    await db.query(insertEntry, [1, big, JSON.stringify({ a: [1, 'x'] })])
     const [row] = await db.query<{ amount_minor: bigint; ref: unknown }>(
       `select amount_minor, ref from ledger_entries where org_id = 'o1' and seq = 1`,
     )
@@ -34,11 +24,57 @@ describe('the database', () => {
     expect(row?.ref).toEqual({ a: [1, 'x'] })
   })
 
+  it('sends bigint parameters exactly and returns every int8 as bigint, negative ones too', async () => {
+    // Given 2^53 + 1, which a JavaScript number cannot hold, and a negative amount
+    const [row] = await db.query<{ exact: boolean; negative: bigint; count: bigint }>(
+      `select $1::bigint = 9007199254740993 as exact, $2::bigint as negative, count(*) as count
+       from (values (1), (2)) as v(x)`,
+      [2n ** 53n + 1n, -123456789012345678n],
+    )
+    // Then the server saw the exact value and every int8 comes back as bigint
+    expect(row).toEqual({ exact: true, negative: -123456789012345678n, count: 2n })
+  })
+
+  it('returns numeric as its exact text', async () => {
+    await db.query(`insert into reps (org_id, id) values ('o1', 'rq')`)
+    await db.query(
+      `insert into quotas (org_id, rep_id, period, metric, amount) values ('o1', 'rq', '2026-01', 'mrr', $1)`,
+      ['1234.50'],
+    )
+    const [row] = await db.query<{ amount: unknown; third: unknown }>(
+      `select amount, 1::numeric / 3 as third from quotas where org_id = 'o1' and rep_id = 'rq'`,
+    )
+    expect(row).toEqual({ amount: '1234.50', third: '0.33333333333333333333' })
+  })
+
+  it('keeps a bigint inside JSON exact when it is written as a string', async () => {
+    const ref = { amountMinor: String(2n ** 62n + 3n), deals: ['d1', 'd2'] }
+    await db.query(insertEntry, [2, 0n, JSON.stringify(ref)])
+    const [row] = await db.query<{ ref: { amountMinor: string } }>(
+      `select ref from ledger_entries where org_id = 'o1' and seq = 2`,
+    )
+    expect(row?.ref).toEqual(ref)
+    expect(BigInt(row?.ref.amountMinor ?? '0')).toBe(2n ** 62n + 3n)
+  })
+
   it('refuses to update or delete ledger entries', async () => {
     await expect(db.query(`update ledger_entries set amount_minor = 0 where org_id = 'o1'`)).rejects.toThrow(
       /append-only/,
     )
     await expect(db.query(`delete from ledger_entries where org_id = 'o1'`)).rejects.toThrow(/append-only/)
+    const rows = await db.query<{ seq: bigint }>(
+      `select seq from ledger_entries where org_id = 'o1' order by seq`,
+    )
+    expect(rows).toEqual([{ seq: 1n }, { seq: 2n }])
+  })
+
+  it('commits a transaction that resolves and returns its value', async () => {
+    const out = await db.transaction(async (tx) => {
+      await tx.query(`insert into teams (org_id, name) values ('o1', 'South')`)
+      return (await tx.query<{ n: bigint }>(`select count(*) as n from teams where org_id = 'o1'`))[0]?.n
+    })
+    expect(out).toBe(1n)
+    expect(await db.query(`select name from teams where org_id = 'o1'`)).toEqual([{ name: 'South' }])
   })
 
   it('rolls a failed transaction back whole', async () => {
@@ -48,37 +84,25 @@ describe('the database', () => {
         throw new Error('stop')
       }),
     ).rejects.toThrow('stop')
-    expect(await db.query(`select * from teams where org_id = 'o1'`)).toEqual([])
+    expect(await db.query(`select name from teams where org_id = 'o1'`)).toEqual([{ name: 'South' }])
   })
 
-  it('returns dates as their local date text', async () => {
+  it('rolls back a transaction whose statement fails, with the error of the statement', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query(`insert into teams (org_id, name) values ('o1', 'East')`)
+        await tx.query(`insert into teams (org_id, name) values ('o1', 'South')`)
+      }),
+    ).rejects.toMatchObject({ code: '23505' })
+    expect(await db.query(`select name from teams where org_id = 'o1'`)).toEqual([{ name: 'South' }])
+  })
+
+  it('returns dates as their local date text and instants as Date', async () => {
     await db.query(`insert into reps (org_id, id, hired_on) values ('o1', 'r1', '2026-01-16')`)
-    const [row] = await db.query<{ hired_on: unknown }>(`select hired_on from reps where org_id = 'o1'`)
-    expect(row?.hired_on).toBe('2026-01-16')
-  })
-})
-
-describe('openDatabase', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'followthrough-data-'))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-  it('keeps data across close and reopen and lets one process hold the folder', async () => {
-    const first = await openDatabase({ dataDir: dir, url: '' })
-    await first.query(`insert into organizations (id, name) values ('kept', 'Kept')`)
-    await expect(openDatabase({ dataDir: dir, url: '' })).rejects.toThrow(/already open in this process/)
-    await first.close()
-    const again = await openDatabase({ dataDir: dir, url: '' })
-    expect(await again.query(`select id from organizations`)).toEqual([{ id: 'kept' }])
-    await again.close()
-  })
-
-  it('refuses a folder held by another live process and takes over a stale lock', async () => {
-    writeFileSync(join(dir, 'followthrough.lock'), String(process.ppid))
-    await expect(openDatabase({ dataDir: dir, url: '' })).rejects.toThrow(
-      /in use by another followthrough process/,
+    const [row] = await db.query<{ hired_on: unknown; at: unknown }>(
+      `select hired_on, '2026-01-16T23:30:00Z'::timestamptz as at from reps where org_id = 'o1' and id = 'r1'`,
     )
-    writeFileSync(join(dir, 'followthrough.lock'), '999999999')
-    const db = await openDatabase({ dataDir: dir, url: '' })
-    await db.close()
+    expect(row?.hired_on).toBe('2026-01-16')
+    expect(row?.at).toEqual(new Date('2026-01-16T23:30:00Z'))
   })
 })

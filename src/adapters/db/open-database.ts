@@ -1,14 +1,24 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { linkSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Database } from '../../app/ports/sql.ts'
 import { migrate } from './migrate.ts'
 import { openPglite } from './pglite-database.ts'
 import { openPostgres } from './postgres-database.ts'
 
-/** The data folder is held by another live process. */
+/** The data folder is held by another live process, or already open in this one. */
 export class DatabaseLockedError extends Error {
   readonly code = 'database.locked'
+  constructor(
+    message: string,
+    readonly details: { readonly dataDir: string; readonly pid: number },
+  ) {
+    super(message)
+    this.name = 'DatabaseLockedError'
+  }
 }
+
+/** The lock file in a data folder: it holds the pid of the process that has the folder open. */
+export const LOCK_FILE = 'followthrough.lock'
 
 /**
  * Opens the system of record and brings its schema up to date: PostgreSQL when a URL is given (or
@@ -20,9 +30,11 @@ export async function openDatabase(opts: { dataDir?: string; url?: string } = {}
   let db: Database
   if (url !== undefined && url !== '') db = await openPostgres(url)
   else {
-    const dir = resolve(opts.dataDir ?? process.env.FOLLOWTHROUGH_DATA ?? './data')
-    mkdirSync(dir, { recursive: true })
-    const release = takeLock(dir, opts.dataDir ?? process.env.FOLLOWTHROUGH_DATA ?? './data')
+    const shown = opts.dataDir ?? process.env.FOLLOWTHROUGH_DATA ?? './data'
+    mkdirSync(resolve(shown), { recursive: true })
+    // The real path, so that two spellings of one folder (a symlink, ../) are one lock.
+    const dir = realpathSync(resolve(shown))
+    const release = takeLock(join(dir, LOCK_FILE), shown)
     try {
       db = await openPglite(join(dir, 'pglite'), release)
     } catch (error) {
@@ -46,21 +58,83 @@ export async function openMemoryDatabase(): Promise<Database> {
   return db
 }
 
-function takeLock(dir: string, shown: string): () => void {
-  const file = join(dir, 'followthrough.lock')
-  if (existsSync(file)) {
-    const pid = Number(readFileSync(file, 'utf8').trim())
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+// Lock files this process holds. A lock file with our own pid that is not in here was left by an
+// earlier process that had the same pid: a container restarted after a crash starts as pid 1 again.
+const held = new Set<string>()
+
+/** Takes the folder's lock file or throws DatabaseLockedError; returns what releases it. */
+function takeLock(file: string, shown: string): () => void {
+  if (held.has(file)) {
+    throw new DatabaseLockedError(`The data folder ${shown} is already open in this process.`, {
+      dataDir: shown,
+      pid: process.pid,
+    })
+  }
+  // Two rounds: a stale lock is removed in the first and taken in the second; losing the second
+  // to another process starting at the same moment means that process now holds the folder.
+  for (let round = 0; round < 2; round++) {
+    if (createLockFile(file)) {
+      held.add(file)
+      return () => {
+        held.delete(file)
+        if (readPid(file) === process.pid) rmSync(file, { force: true })
+      }
+    }
+    const pid = readPid(file)
+    if (pid !== null && pid !== process.pid && isAlive(pid)) {
       throw new DatabaseLockedError(
         `The data folder ${shown} is in use by another followthrough process (pid ${pid}). Stop it, or use --data to choose another folder.`,
+        { dataDir: shown, pid },
       )
     }
-    if (pid === process.pid) {
-      throw new DatabaseLockedError(`The data folder ${shown} is already open in this process.`)
-    }
+    // Left by a process that is gone (killed, crashed, or an earlier holder of our pid): take over.
+    rmSync(file, { force: true })
   }
-  writeFileSync(file, String(process.pid))
-  return () => rmSync(file, { force: true })
+  const pid = readPid(file) ?? 0
+  throw new DatabaseLockedError(
+    `The data folder ${shown} is in use by another followthrough process (pid ${pid}). Stop it, or use --data to choose another folder.`,
+    { dataDir: shown, pid },
+  )
+}
+
+/**
+ * Creates the lock file holding our pid, atomically: the pid is written to a file of our own
+ * first and linked into place, so no process ever reads a lock file without its pid. False when
+ * a lock file is there already.
+ */
+function createLockFile(file: string): boolean {
+  const own = `${file}.${process.pid}`
+  writeFileSync(own, String(process.pid))
+  try {
+    linkSync(own, file)
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return false
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error
+    // A file system without hard links: exclusive create, with a moment where the file is empty.
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' })
+      return true
+    } catch (inner) {
+      if ((inner as NodeJS.ErrnoException).code === 'EEXIST') return false
+      throw inner
+    }
+  } finally {
+    rmSync(own, { force: true })
+  }
+}
+
+/** The pid in a lock file; null when there is none or it holds no pid. */
+function readPid(file: string): number | null {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8').trim()
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw error
+  }
+  return /^[1-9][0-9]*$/.test(text) ? Number(text) : null
 }
 
 function isAlive(pid: number): boolean {
@@ -68,6 +142,7 @@ function isAlive(pid: number): boolean {
     process.kill(pid, 0)
     return true
   } catch (error) {
+    // EPERM: alive, but another user's.
     return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
