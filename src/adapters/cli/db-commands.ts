@@ -4,6 +4,8 @@ import { closeCommand, ledgerVerifyCommand, reopenCommand } from './close-comman
 import type { Io } from './main.ts'
 import { approvePayoutsCommand, exportPayrollCommand, statementCommand } from './payout-command.ts'
 import { addStoreCommands } from './store-commands.ts'
+import { importCommand } from './import-command.ts'
+import { builtInMappings } from '../import/load-mapping.ts'
 import { dbOptions, type DbOptions, type OpenDb } from './with-db.ts'
 
 const openDb: OpenDb = (opts) => openDatabase(opts)
@@ -14,6 +16,25 @@ const format = () =>
 /** The commands that work on the system of record: close, ledger, statements, payroll. */
 export function addDbCommands(program: Command, io: Io, done: (status: number) => void): void {
   addStoreCommands(program, io, openDb, done)
+  dbOptions(
+    program
+      .command('import')
+      .description(
+        'Import reps, deals, activities or quotas from a CSV file: checked whole, all or nothing, idempotent',
+      )
+      .argument('<kind>', 'reps | deals | activities | quotas')
+      .argument('<file>', 'a canonical CSV file, or an export read through --mapping')
+      .option(
+        '--mapping <name|file>',
+        `a built-in mapping (${builtInMappings().join(', ')}) or a mapping YAML file`,
+      )
+      .option(
+        '--preview',
+        'show the first rows as they will be stored, and what would change; store nothing',
+      ),
+  ).action(async (kind: string, file: string, opts: DbOptions & { mapping?: string; preview?: boolean }) => {
+    done(await importCommand({ kind, file, ...opts }, io, openDb))
+  })
   const close = dbOptions(
     program
       .command('close')

@@ -1,12 +1,13 @@
 import { closePeriod } from '../close/close-period.ts'
-import { importCanonical, type CsvRows, type ImportKind } from '../import/import-canonical.ts'
+import { importFile } from '../import/import-file.ts'
+import type { ImportSource } from '../import/import-source.ts'
 import { publishPlan } from '../plans/publish-plan.ts'
 import type { Database } from '../ports/sql.ts'
 
 /** The example company's files: plan texts by file name, and CSV records. */
 export interface DemoFiles {
   readonly plans: readonly { readonly file: string; readonly text: string }[]
-  readonly csv: Readonly<Record<ImportKind, CsvRows>>
+  readonly csv: Readonly<Record<'reps' | 'deals' | 'activities' | 'quotas', ImportSource>>
 }
 
 export class DemoError extends Error {
@@ -46,15 +47,15 @@ export async function createDemo(
     step(`published ${out.planId} v${out.version}`)
   }
   for (const kind of ['reps', 'deals', 'activities', 'quotas'] as const) {
-    const out = await importCanonical(db, {
+    const out = await importFile(db, {
       orgId: args.orgId,
       kind,
-      csv: args.files.csv[kind],
+      file: args.files.csv[kind],
       actor: 'demo',
       now: args.now,
     })
     if (!out.ok) throw new Error(`The demo ${kind} do not check: ${out.issues[0]?.message ?? ''}`)
-    step(`imported ${out.changes.added} ${kind}`)
+    step(`imported ${out.counts.added} ${kind}`)
   }
   const closed: string[] = []
   for (let month = 1; month <= 12; month++) {

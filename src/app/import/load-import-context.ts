@@ -23,9 +23,15 @@ const COLUMNS = ['id', 'name', 'email', 'manager', 'team', 'plan', 'hired_on', '
 
 /**
  * Loads the plans and reps an import is checked against. A rep's plan is the assignment covering
- * `on` (a local date), else the latest one, else the rep's `plan` column.
+ * `on` (a local date), else the latest one, else the rep's `plan` column. Stored reps that no
+ * longer check are an error when `strict` (deals, activities and quotas are checked against them).
  */
-export async function loadImportContext(db: Queryable, orgId: string, on: string): Promise<ImportContext> {
+export async function loadImportContext(
+  db: Queryable,
+  orgId: string,
+  on: string,
+  strict: boolean,
+): Promise<ImportContext> {
   const plans = (await plansOfRecord(db, orgId)).map((p) => p.plan)
   const covering = new Map<string, string>()
   const latest = new Map<string, string>()
@@ -54,7 +60,7 @@ export async function loadImportContext(db: Queryable, orgId: string, on: string
     ),
   )
   const reps = reader.finish()
-  if (issues.count > 0) {
+  if (strict && issues.count > 0) {
     const first = issues.list()[0]
     throw new Error(
       `The stored reps do not check (${first?.message ?? ''}); import a whole reps file to repair them.`,

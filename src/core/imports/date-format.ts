@@ -87,8 +87,9 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0')
 /**
  * Reads `text` with the first format that matches: 'YYYY-MM-DD' for a date (or a date-time with
  * dropTime), else an ISO 8601 date-time with its offset ('2026-01-15T14:30:00-05:00'), the offset
- * of an IANA zone being the one in force at that local time (Temporal, the earlier of a repeated
- * hour). Null when no format matches or the date does not exist.
+ * of an IANA zone being the one in force at that local time (Temporal: the earlier of a repeated
+ * hour; a time skipped by summer time moves forward by the gap). Null when no format matches, or
+ * the date or time does not exist (a format with a time and no offset needs a zone or dropTime).
  */
 export function applyDateFormat(text: string, formats: readonly DateFormat[], zone: DateZone): string | null {
   for (const format of formats) {

@@ -281,7 +281,7 @@ function readSplits(
     if (columns !== null && !columns.some((c) => c.to === needed && c.from !== null)) {
       r.report(
         key,
-        `"splits" groups rows by the export column mapped to id, crediting the one mapped to rep: map both with from:`,
+        `"splits" needs id and rep read from export columns (with from): rows are grouped by id, each crediting its rep`,
       )
       break
     }
