@@ -1,0 +1,34 @@
+import { useQuery } from '@tanstack/react-query'
+import { api, ApiError } from './api.ts'
+
+export type Role = 'owner' | 'admin' | 'finance' | 'manager' | 'rep'
+
+/** The signed-in person, as the server says. */
+export interface Me {
+  readonly personId: string
+  readonly orgId: string
+  readonly role: Role
+  readonly repId: string | null
+  readonly name: string
+  readonly email: string
+}
+
+/** The signed-in person; null when nobody is signed in (401). */
+export function useMe() {
+  return useQuery({
+    queryKey: ['me'],
+    queryFn: async (): Promise<Me | null> => {
+      try {
+        return await api.get<Me>('/auth/me')
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return null
+        throw error
+      }
+    },
+    staleTime: 60_000,
+  })
+}
+
+export const canSeeTeam = (role: Role): boolean => role !== 'rep'
+export const isExecutive = (role: Role): boolean => role === 'owner' || role === 'admin'
+export const isFinance = (role: Role): boolean => role === 'owner' || role === 'admin' || role === 'finance'
