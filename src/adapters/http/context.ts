@@ -68,10 +68,22 @@ declare module 'fastify' {
   }
 }
 
+/** Requests whose session cookie had expired: they are told so rather than "sign in first". */
+const expiredSessions = new WeakSet<FastifyRequest>()
+
+/** Notes that the request's session cookie has expired (the sign-in hook does this). */
+export function markSessionExpired(request: FastifyRequest): void {
+  expiredSessions.add(request)
+}
+
 /** The principal of a request, or a 401 refusal. */
 export function principalOf(request: FastifyRequest): Principal {
   const principal = request.principal
-  if (principal === null) throw new DomainError('auth.required', 'Sign in first.')
+  if (principal === null) {
+    if (expiredSessions.has(request))
+      throw new DomainError('auth.session_expired', 'Your session has expired: sign in again.')
+    throw new DomainError('auth.required', 'Sign in first.')
+  }
   return principal
 }
 

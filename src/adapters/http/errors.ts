@@ -71,7 +71,9 @@ export function statusFor(code: string): number {
 }
 
 /** A refusal: any error with a stable `area.reason` code (DomainError, CloseError, PayoutError…). */
-function refusalOf(error: unknown): { code: string; message: string; details: Record<string, unknown> } | null {
+function refusalOf(
+  error: unknown,
+): { code: string; message: string; details: Record<string, unknown> } | null {
   if (!(error instanceof Error)) return null
   const e = error as Error & { code?: unknown; details?: unknown; issues?: unknown }
   if (typeof e.code !== 'string' || !/^[a-z]+\.[a-z_]+$/.test(e.code)) return null
@@ -101,7 +103,9 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
   if (isResponseSerializationError(error)) {
     request.log.error({ err: error }, 'response does not match its schema')
-    void reply.code(500).send({ error: { code: 'server.error', message: 'Something went wrong.', details: {} } })
+    void reply
+      .code(500)
+      .send({ error: { code: 'server.error', message: 'Something went wrong.', details: {} } })
     return
   }
   const refusal = refusalOf(error)
@@ -118,5 +122,7 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     return
   }
   request.log.error({ err: error }, 'request failed')
-  void reply.code(500).send({ error: { code: 'server.error', message: 'Something went wrong.', details: {} } })
+  void reply
+    .code(500)
+    .send({ error: { code: 'server.error', message: 'Something went wrong.', details: {} } })
 }
