@@ -58,8 +58,9 @@ describe('plan store', () => {
     const first = await publish(text)
     const second = await publish(text)
     // Then
-    expect(first).toEqual({ ok: true, planId: 'twice', version: 1, hash: sha256(text), unchanged: false })
-    expect(second).toEqual({ ok: true, planId: 'twice', version: 1, hash: sha256(text), unchanged: true })
+    const same = { ok: true, planId: 'twice', version: 1, hash: sha256(text), effectiveFrom: '2026-01-01' }
+    expect(first).toEqual({ ...same, unchanged: false })
+    expect(second).toEqual({ ...same, unchanged: true })
     expect(await count('from plan_versions where org_id = $1 and plan_id = $2', [ORG, 'twice'])).toBe(1)
     expect(await count(`from audit_log where action = 'plan.publish' and subject = $1`, ['twice'])).toBe(1)
   })
@@ -228,14 +229,14 @@ describe('plan store', () => {
       const v2 = planText('cli', ['gate: 50%', 'gate: 60%'])
       expect(await cli('plan', 'publish', await file('cli.yaml', v1))).toEqual({
         status: 0,
-        stdout: `Published cli v1 (sha256 ${sha256(v1)}).\n`,
+        stdout: `Published cli v1 (sha256 ${sha256(v1)}), effective from 2026-01-01.\n`,
         stderr: '',
       })
       expect((await cli('plan', 'publish', join(dir, 'cli.yaml'))).stdout).toBe(
         'cli v1 is already published with this text; nothing changed.\n',
       )
       expect((await cli('plan', 'publish', await file('cli.yaml', v2))).stdout).toBe(
-        `Published cli v2 (sha256 ${sha256(v2)}).\nChanges from v1:\n  - The gate on mrr moves from 50% to 60%.\n`,
+        `Published cli v2 (sha256 ${sha256(v2)}), effective from 2026-01-01.\nChanges from v1:\n  - The gate on mrr moves from 50% to 60%.\n`,
       )
       expect((await cli('plan', 'diff', 'cli', '1', '2')).stdout).toBe(
         'cli v1 → v2:\n  - The gate on mrr moves from 50% to 60%.\n',

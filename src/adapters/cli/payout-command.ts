@@ -25,7 +25,12 @@ export async function exportPayrollCommand(
       'approved',
       'ledger_head',
     ]
-    const approved = payroll.approval === null ? 'no' : `yes (${payroll.approval.by} ${payroll.approval.at})`
+    const approved =
+      payroll.approval !== null
+        ? `yes (${payroll.approval.by} ${payroll.approval.at})`
+        : payroll.staleApproval !== null
+          ? `no (an earlier close was approved by ${payroll.staleApproval.by} ${payroll.staleApproval.at}; reopened and closed again since)`
+          : 'no'
     const out = [header.join(',')]
     for (const row of payroll.rows) {
       const digits = getCurrency(row.currency)?.digits ?? 2
@@ -37,7 +42,9 @@ export async function exportPayrollCommand(
     io.stdout(out.join('\n') + '\n')
     if (payroll.approval === null)
       io.stderr(
-        `Note: the payouts of ${period} are not approved yet (followthrough payouts approve ${period}).\n`,
+        payroll.staleApproval !== null
+          ? `Note: the payouts of ${period} are not approved: the approval of ${payroll.staleApproval.at} was for an earlier close, reopened since (followthrough payouts approve ${period}).\n`
+          : `Note: the payouts of ${period} are not approved yet (followthrough payouts approve ${period}).\n`,
       )
     return 0
   })
@@ -103,6 +110,7 @@ export async function statementCommand(
         lines.push(
           `  ${name}${l.rule === undefined ? '' : ' ' + l.rule}${l.deal === undefined ? '' : ' ' + l.deal}: ${money(l.amount)}${l.forfeited === 0 ? '' : `, forfeited ${money(l.forfeited)}`}${l.capped === 0 ? '' : `, capped ${money(l.capped)}`}`,
         )
+        if (l.kind === 'adjustment') lines.push(...s.adjustments.flatMap((ref) => adjustmentText(ref, money)))
       }
       for (const o of s.result.outcomes) lines.push(`  ${o.rule}: ${JSON.stringify(o.effects)}`)
       lines.push(`  payout ${money(s.result.payout)}, balance owed ${money(s.result.balance)}`)
@@ -111,6 +119,24 @@ export async function statementCommand(
     lines.push(`  year to date ${money(s.yearToDateMinor)}`, `  ledger head ${s.head.seq}: ${s.head.hash}`)
     io.stdout(lines.join('\n') + '\n')
     return 0
+  })
+}
+
+/** The closed periods and deals behind a prior-period adjustment, one line per period. */
+function adjustmentText(ref: Record<string, unknown>, money: (minor: bigint) => string): string[] {
+  const periods = Array.isArray(ref.periods) ? (ref.periods as Record<string, unknown>[]) : []
+  return periods.map((p) => {
+    const deals = (['added', 'changed', 'removed'] as const)
+      .map((k) => {
+        const ids = Array.isArray(p[k]) ? (p[k] as string[]) : []
+        const count = typeof p[`${k}Count`] === 'number' ? (p[`${k}Count`] as number) : ids.length
+        return ids.length === 0
+          ? ''
+          : `${k} ${ids.join(', ')}${count > ids.length ? ` and ${count - ids.length} more` : ''}`
+      })
+      .filter((t) => t !== '')
+    const amount = (v: unknown) => money(BigInt(typeof v === 'string' ? v : '0'))
+    return `    for ${String(p.period)} (closed ${String(p.closedAt)}): ${amount(p.beforeMinor)} then, ${amount(p.afterMinor)} now${deals.length === 0 ? '' : `; deals ${deals.join('; ')}`}`
   })
 }
 

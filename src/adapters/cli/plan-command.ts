@@ -38,8 +38,29 @@ export function planCommand(
     plan
       .command('publish')
       .description('Check a plan file as `check` does and store it as a new version')
-      .argument('<file>', 'a plan file (YAML or JSON)'),
-  ).action(async (file: string, opts: DbOptions) => done(await publish(file, opts, io, openDb)))
+      .argument('<file>', 'a plan file (YAML or JSON)')
+      .option(
+        '--effective-from <date>',
+        'the first day this version applies (YYYY-MM-DD): any later day, or an earlier one only if no closed period would change',
+      )
+      .addHelpText(
+        'after',
+        `
+Which version a close uses:
+  The first version of a plan applies from the beginning (or from the plan's effective.from).
+  A later version applies to every period not closed yet when it is published: by default from
+  the first day of the period after the last closed one of the plan's kind (or the plan's own
+  effective.from, when later). A close of a period uses, per plan, the latest version effective
+  on the period's first day; a closed period recomputed for late data keeps the version it was
+  closed with, never a newer one.`,
+      ),
+  ).action(async (file: string, opts: DbOptions & { effectiveFrom?: string }) => {
+    if (opts.effectiveFrom !== undefined && parseLocalDate(opts.effectiveFrom) === null) {
+      io.stderr(`error: --effective-from "${opts.effectiveFrom}" is not a date YYYY-MM-DD\n`)
+      return done(WRONG_USAGE)
+    }
+    done(await publish(file, opts, io, openDb))
+  })
 
   dbOptions(
     plan
@@ -113,7 +134,12 @@ function changesText(heading: string, changes: readonly string[]): string {
   return [`${heading}:`, ...changes.map((change) => `  - ${change}`)].join('\n') + '\n'
 }
 
-async function publish(file: string, opts: DbOptions, io: Io, openDb: OpenDb): Promise<number> {
+async function publish(
+  file: string,
+  opts: DbOptions & { effectiveFrom?: string },
+  io: Io,
+  openDb: OpenDb,
+): Promise<number> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
@@ -131,7 +157,14 @@ async function publish(file: string, opts: DbOptions, io: Io, openDb: OpenDb): P
     return BAD_INPUT
   }
   return withDb(opts, io, openDb, async (db, orgId) => {
-    const args = { orgId, text, file, actor: actor(), now: new Date() }
+    const args = {
+      orgId,
+      text,
+      file,
+      actor: actor(),
+      now: new Date(),
+      ...(opts.effectiveFrom === undefined ? {} : { effectiveFrom: opts.effectiveFrom }),
+    }
     const out = await db.transaction((tx) => publishPlan(tx, args))
     if (!out.ok) {
       for (const issue of out.issues) io.stderr(`${formatPlanIssue(issue)}\n`)
@@ -141,7 +174,9 @@ async function publish(file: string, opts: DbOptions, io: Io, openDb: OpenDb): P
       io.stdout(`${out.planId} v${out.version} is already published with this text; nothing changed.\n`)
       return 0
     }
-    io.stdout(`Published ${out.planId} v${out.version} (sha256 ${out.hash}).\n`)
+    io.stdout(
+      `Published ${out.planId} v${out.version} (sha256 ${out.hash}), effective ${out.effectiveFrom === null ? 'from the beginning' : `from ${out.effectiveFrom}`}.\n`,
+    )
     if (out.version > 1) {
       const [before, after] = [
         await getPlanVersion(db, orgId, out.planId, out.version - 1),

@@ -1,3 +1,4 @@
+import { formatLocalDate, parseLocalDate } from '../../core/calendar/civil.ts'
 import { formatMoney } from '../../core/money/money.ts'
 import type { Plan } from '../../core/plans/plan.ts'
 import type { RowReader } from '../../core/records/header.ts'
@@ -25,17 +26,34 @@ const DEAL_COLUMNS = [
 ]
 const ACTIVITY_COLUMNS = ['id', 'rep', 'kind', 'occurred_on']
 
+/** The dates and periods a run covers: only records that can count in them are read. */
+export interface LoadRange {
+  /** Local dates 'YYYY-MM-DD', inclusive. */
+  readonly from: string
+  readonly to: string
+  /** The period keys of the run (quotas are read for these only). */
+  readonly periods: readonly string[]
+}
+
 /**
  * Reads an organization's records from the database through the very readers `calc` uses on
  * files (so a close and `calc` see the same data the same way), with each rep's plan being the one
  * assigned on `on` (a local date), or the rep's `plan` column when the rep has no assignments.
+ * With a `range`, only deals written as closed (and activities as occurring) within a day of it
+ * are read, and quotas of its periods: the engine counts nothing else in a run over that range
+ * (a clawback needs the deal's closing period in the run).
  */
 export async function loadRecords(
   db: Queryable,
   orgId: string,
   plans: readonly Plan[],
   on: string,
+  range?: LoadRange,
 ): Promise<LoadResult> {
+  // Dates are kept as written (a date, or a date-time with its offset): a day of slack each side
+  // covers any offset; the engine then places each one in its period in the plan's time zone.
+  const lo = range === undefined ? '' : dayAfter(range.from, -1)
+  const hi = range === undefined ? '99999' : dayAfter(range.to, 2)
   const digits = plans[0]?.currency.digits ?? 2
   const issues = new IssueCollector(100)
   const assigned = new Map<string, string | null>()
@@ -75,8 +93,10 @@ export async function loadRecords(
 
   const credits = new Map<string, string[]>()
   for (const c of await db.query<{ deal_id: string; rep_id: string; share_micro: number }>(
-    'select deal_id, rep_id, share_micro from deal_credits where org_id = $1 order by deal_id, rep_id',
-    [orgId],
+    `select c.deal_id, c.rep_id, c.share_micro from deal_credits c
+       join deals d on d.org_id = c.org_id and d.id = c.deal_id
+      where c.org_id = $1 and d.closed_on >= $2 and d.closed_on < $3 order by c.deal_id, c.rep_id`,
+    [orgId, lo, hi],
   )) {
     const list = credits.get(c.deal_id) ?? []
     list.push(`${c.rep_id}:${formatShare(Number(c.share_micro))}`)
@@ -84,8 +104,8 @@ export async function loadRecords(
   }
   const dealRows = await db.query<Record<string, unknown>>(
     `select id, closed_on, amount_minor, mrr_minor, type, customer, term_months, cancelled_on, fields
-       from deals where org_id = $1 order by id`,
-    [orgId],
+       from deals where org_id = $1 and closed_on >= $2 and closed_on < $3 order by id`,
+    [orgId, lo, hi],
   )
   const dealExtras = extraKeys(dealRows, DEAL_COLUMNS)
   const context = { reps: repsRead.reps, repIndex: repsRead.repIndex, plans }
@@ -106,8 +126,9 @@ export async function loadRecords(
   ])
 
   const activityRows = await db.query<Record<string, unknown>>(
-    'select id, rep_id, kind, occurred_on, fields from activities where org_id = $1 order by id',
-    [orgId],
+    `select id, rep_id, kind, occurred_on, fields from activities
+      where org_id = $1 and occurred_on >= $2 and occurred_on < $3 order by id`,
+    [orgId, lo, hi],
   )
   const activityExtras = extraKeys(activityRows, ACTIVITY_COLUMNS)
   const activities = feed(readActivities('activities', issues, repsRead.repIndex, activityRows.length), [
@@ -122,8 +143,9 @@ export async function loadRecords(
   ])
 
   const quotaRows = await db.query<Record<string, unknown>>(
-    'select rep_id, period, metric, amount::text as amount from quotas where org_id = $1 order by rep_id, period, metric',
-    [orgId],
+    `select rep_id, period, metric, amount::text as amount from quotas
+      where org_id = $1 and ($2::text[] is null or period = any($2::text[])) order by rep_id, period, metric`,
+    [orgId, range === undefined ? null : [...range.periods]],
   )
   const quotas = feed(readQuotas('quotas', issues, context), [
     ['rep', 'period', 'metric', 'amount'],
@@ -134,6 +156,13 @@ export async function loadRecords(
     ok: true,
     records: { reps: repsRead.reps, repIndex: repsRead.repIndex, deals, activities, quotas },
   }
+}
+
+/** The local date `days` days after a 'YYYY-MM-DD' date. */
+function dayAfter(date: string, days: number): string {
+  const day = parseLocalDate(date)
+  if (day === null) throw new Error(`"${date}" is not a local date`)
+  return formatLocalDate(day + days)
 }
 
 function feed<T>(reader: RowReader<T>, rows: readonly (readonly string[])[]): T {

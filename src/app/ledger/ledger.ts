@@ -65,11 +65,12 @@ export async function ledgerHead(db: Queryable, orgId: string): Promise<{ seq: b
   return row === undefined ? { seq: 0n, hash: GENESIS } : { seq: BigInt(row.seq), hash: row.hash }
 }
 
-const COLUMNS = 15
+const BATCH = 5000
 
 /**
- * Appends entries to the organization's chain inside the caller's transaction, in batches of
- * multi-row inserts. Returns the new head. Entries are never updated or deleted (a trigger refuses).
+ * Appends entries to the organization's chain inside the caller's transaction, in batches (one
+ * insert of column arrays each). Returns the new head. Entries are never updated or deleted (a
+ * trigger refuses).
  */
 export async function appendLedger(
   tx: Queryable,
@@ -78,38 +79,39 @@ export async function appendLedger(
   createdAt: string,
 ): Promise<{ seq: bigint; hash: string }> {
   let { seq, hash } = await ledgerHead(tx, orgId)
-  for (let start = 0; start < entries.length; start += 500) {
-    const batch = entries.slice(start, start + 500)
-    const params: unknown[] = []
-    const values: string[] = []
+  for (let start = 0; start < entries.length; start += BATCH) {
+    const batch = entries.slice(start, start + BATCH)
+    const columns: (string | null)[][] = Array.from({ length: 13 }, () => [])
     for (const e of batch) {
       seq += 1n
       const prevHash = hash
       hash = hashEntry(prevHash, { ...e, seq, createdAt })
-      const base = params.length
-      values.push(`(${Array.from({ length: COLUMNS }, (_, i) => `$${base + i + 1}`).join(', ')})`)
-      params.push(
-        orgId,
-        seq,
-        createdAt,
+      const row = [
+        String(seq),
         e.period,
         e.repId,
         e.kind,
         e.rule,
         e.deal,
-        e.amountMinor,
-        e.forfeitedMinor,
-        e.cappedMinor,
+        String(e.amountMinor),
+        String(e.forfeitedMinor),
+        String(e.cappedMinor),
         e.closeId,
         e.ref === null ? null : JSON.stringify(e.ref),
         prevHash,
         hash,
-      )
+      ]
+      row.forEach((value, i) => columns[i]?.push(value))
     }
     await tx.query(
       `insert into ledger_entries (org_id, seq, created_at, period, rep_id, kind, rule, deal, amount_minor,
-         forfeited_minor, capped_minor, close_id, ref, prev_hash, hash) values ${values.join(', ')}`,
-      params,
+         forfeited_minor, capped_minor, close_id, ref, prev_hash, hash)
+       select $1, u.seq, $2, u.period, u.rep_id, u.kind, u.rule, u.deal, u.amount, u.forfeited, u.capped,
+              u.close_id, u.ref, u.prev_hash, u.hash
+         from unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[],
+                     $10::bigint[], $11::bigint[], $12::text[], $13::jsonb[], $14::text[], $15::text[])
+           as u(seq, period, rep_id, kind, rule, deal, amount, forfeited, capped, close_id, ref, prev_hash, hash)`,
+      [orgId, createdAt, ...columns],
     )
   }
   return { seq, hash }

@@ -1,5 +1,5 @@
 import type { RepJson } from '../../core/engine/result-json.ts'
-import { plansOfRecord } from '../close/plans-of-record.ts'
+import { PlanVersions } from '../close/plans-of-record.ts'
 import { ledgerHead } from '../ledger/ledger.ts'
 import type { Queryable } from '../ports/sql.ts'
 
@@ -47,14 +47,26 @@ export async function approvePayouts(
       `${args.period} is not closed: close it before approving its payouts.`,
     )
   }
+  const close = await latestClose(db, args.orgId, args.period)
+  const [head] = await db.query<{ seq: bigint; hash: string }>(
+    'select seq, hash from ledger_heads where org_id = $1 and close_id = $2',
+    [args.orgId, close?.id ?? ''],
+  )
   const at = args.now.toISOString()
   await db.query(
-    'insert into payout_approvals (org_id, period, approved_by, approved_at) values ($1, $2, $3, $4)',
-    [args.orgId, args.period, args.actor, at],
+    `insert into payout_approvals (org_id, period, approved_by, approved_at, close_id, ledger_seq, ledger_head)
+     values ($1, $2, $3, $4, $5, $6, $7)`,
+    [args.orgId, args.period, args.actor, at, close?.id ?? null, head?.seq ?? null, head?.hash ?? null],
   )
   await db.query(
-    `insert into audit_log (org_id, at, actor, action, subject, before, after) values ($1, $2, $3, 'payouts.approve', $4, null, null)`,
-    [args.orgId, at, args.actor, args.period],
+    `insert into audit_log (org_id, at, actor, action, subject, before, after) values ($1, $2, $3, 'payouts.approve', $4, null, $5)`,
+    [
+      args.orgId,
+      at,
+      args.actor,
+      args.period,
+      JSON.stringify({ closeId: close?.id, head: head?.hash ?? null }),
+    ],
   )
 }
 
@@ -71,7 +83,10 @@ export interface PayrollRow {
 
 export interface Payroll {
   readonly rows: PayrollRow[]
-  readonly approval: { by: string; at: string } | null
+  /** The approval of the period's latest close (null: not approved). */
+  readonly approval: { by: string; at: string; head: string | null } | null
+  /** An approval of an earlier close of the period, reopened since (null when there is none). */
+  readonly staleApproval: { by: string; at: string; closeId: string | null } | null
   readonly head: { seq: bigint; hash: string }
 }
 
@@ -134,26 +149,33 @@ export async function payrollFor(
       amountMinor: BigInt(e.total),
     }))
   }
-  const [approval] = await db.query<{ approved_by: string; approved_at: unknown }>(
-    'select approved_by, approved_at from payout_approvals where org_id = $1 and period = $2 order by approved_at desc limit 1',
+  const approvals = await db.query<{
+    approved_by: string
+    approved_at: unknown
+    close_id: string | null
+    ledger_head: string | null
+  }>(
+    `select approved_by, approved_at, close_id, ledger_head from payout_approvals
+      where org_id = $1 and period = $2 order by approved_at desc`,
     [args.orgId, args.period],
   )
+  const current = approvals.find((a) => a.close_id === close.id)
+  const stale = current === undefined ? approvals[0] : undefined
   return {
     rows,
     approval:
-      approval === undefined
+      current === undefined
         ? null
-        : {
-            by: approval.approved_by,
-            at: String(
-              approval.approved_at instanceof Date
-                ? approval.approved_at.toISOString()
-                : approval.approved_at,
-            ),
-          },
+        : { by: current.approved_by, at: iso(current.approved_at), head: current.ledger_head },
+    staleApproval:
+      stale === undefined
+        ? null
+        : { by: stale.approved_by, at: iso(stale.approved_at), closeId: stale.close_id },
     head: await ledgerHead(db, args.orgId),
   }
 }
+
+const iso = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value))
 
 /** A rep's statement for a closed period: the stored result, year to date and the ledger head. */
 export async function statementFor(
@@ -166,14 +188,27 @@ export async function statementFor(
   yearToDateMinor: bigint
   head: { seq: bigint; hash: string }
   closedAt: string
+  /** What each prior-period adjustment of this close refers to (the ledger entry's `ref`). */
+  adjustments: Record<string, unknown>[]
 }> {
   const close = await latestClose(db, args.orgId, args.period)
   if (close === null) throw new PayoutError('payout.not_closed', `${args.period} is not closed.`)
   const [rep] = await db.query('select id from reps where org_id = $1 and id = $2', [args.orgId, args.rep])
   if (rep === undefined) throw new PayoutError('payout.unknown_rep', `There is no rep "${args.rep}".`)
-  const [row] = await db.query<{ result: unknown; plan_id: string }>(
-    'select result, plan_id from results where org_id = $1 and close_id = $2 and rep_id = $3',
+  const [row] = await db.query<{ result: unknown; plan_id: string; plan_version: number }>(
+    'select result, plan_id, plan_version from results where org_id = $1 and close_id = $2 and rep_id = $3 order by plan_id',
     [args.orgId, close.id, args.rep],
+  )
+  const adjustments = (
+    await db.query<{ ref: unknown }>(
+      `select ref from ledger_entries where org_id = $1 and close_id = $2 and rep_id = $3 and kind = 'adjustment'
+        order by seq`,
+      [args.orgId, close.id, args.rep],
+    )
+  ).flatMap((e) =>
+    e.ref === null
+      ? []
+      : [(typeof e.ref === 'string' ? JSON.parse(e.ref) : e.ref) as Record<string, unknown>],
   )
   const year = args.period.slice(0, 4)
   const [ytd] = await db.query<{ total: string | null }>(
@@ -185,7 +220,10 @@ export async function statementFor(
     row === undefined
       ? null
       : ((typeof row.result === 'string' ? JSON.parse(row.result) : row.result) as RepJson)
-  const plan = (await plansOfRecord(db, args.orgId)).find((p) => p.plan.id === row?.plan_id)?.plan
+  const plan =
+    row === undefined
+      ? undefined
+      : (await PlanVersions.load(db, args.orgId)).version(row.plan_id, Number(row.plan_version))?.plan
   const moneyMetrics = plan?.metrics.filter((m) => m.money).map((m) => m.id) ?? []
   return {
     result,
@@ -193,5 +231,6 @@ export async function statementFor(
     yearToDateMinor: BigInt(ytd?.total ?? '0'),
     head: await ledgerHead(db, args.orgId),
     closedAt: close.at,
+    adjustments,
   }
 }

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto'
+import { formatLocalDate, parseLocalDate } from '../../core/calendar/civil.ts'
+import { type PeriodKind, parsePeriodKey, periodStart } from '../../core/calendar/period.ts'
+import { DomainError } from '../../core/domain-error.ts'
 import { parsePlan, type PlanIssue } from '../../core/plans/parse-plan.ts'
 import type { Queryable } from '../ports/sql.ts'
 
@@ -10,26 +13,71 @@ export type PublishResult =
       readonly version: number
       readonly hash: string
       readonly unchanged: boolean
+      /** The first day the version applies ('YYYY-MM-DD'); null: from the beginning. */
+      readonly effectiveFrom: string | null
     }
 
 /**
  * Publishes a plan: checked whole as `check` does (any issue: nothing stored); stored as a new
  * version, every earlier version kept; publishing the very same text again changes nothing.
+ *
+ * When the version applies (see docs/close.md): the first version from the beginning (or the
+ * plan's own `effective.from`); a later one from the start of the first period of the plan's kind
+ * after the last closed one (or the plan's `effective.from` when later), so closed periods keep the
+ * version they were closed with. `effectiveFrom` sets another date: any later one, or an earlier
+ * one only when no closed period starts on or after it (refused with `plan.effective_from_closed`).
  */
 export async function publishPlan(
   db: Queryable,
-  args: { orgId: string; text: string; file: string; actor: string; now: Date },
+  args: {
+    orgId: string
+    text: string
+    file: string
+    actor: string
+    now: Date
+    /** 'YYYY-MM-DD': the first day this version applies, instead of the default. */
+    effectiveFrom?: string
+  },
 ): Promise<PublishResult> {
   const { plan, issues } = parsePlan(args.text, args.file)
   if (plan === null) return { ok: false, issues }
+  if (args.effectiveFrom !== undefined && parseLocalDate(args.effectiveFrom) === null)
+    throw new DomainError('plan.bad_date', `"${args.effectiveFrom}" is not a date (YYYY-MM-DD).`)
   const hash = createHash('sha256').update(args.text).digest('hex')
-  const [latest] = await db.query<{ version: number; hash: string }>(
-    'select version, hash from plan_versions where org_id = $1 and plan_id = $2 order by version desc limit 1',
+  const [latest] = await db.query<{ version: number; hash: string; effective_from: string | null }>(
+    'select version, hash, effective_from from plan_versions where org_id = $1 and plan_id = $2 order by version desc limit 1',
     [args.orgId, plan.id],
   )
-  if (latest?.hash === hash)
-    return { ok: true, planId: plan.id, version: Number(latest.version), hash, unchanged: true }
+  if (latest?.hash === hash && args.effectiveFrom === undefined)
+    return {
+      ok: true,
+      planId: plan.id,
+      version: Number(latest.version),
+      hash,
+      unchanged: true,
+      effectiveFrom: latest.effective_from,
+    }
   const version = Number(latest?.version ?? 0) + 1
+  const textFrom = plan.effective.from ?? null
+  let effectiveFrom: string | null
+  if (latest === undefined) effectiveFrom = args.effectiveFrom ?? textFrom
+  else {
+    const lastClosed = await lastClosedStart(db, args.orgId, plan.period)
+    if (args.effectiveFrom !== undefined) {
+      if (lastClosed !== null && args.effectiveFrom <= lastClosed.start) {
+        throw new DomainError(
+          'plan.effective_from_closed',
+          `${plan.id} v${version} cannot apply from ${args.effectiveFrom}: ${lastClosed.key} is closed and would change. ` +
+            `Choose a date after ${lastClosed.start}, or reopen the closed periods first.`,
+          { planId: plan.id, effectiveFrom: args.effectiveFrom, closed: lastClosed.key },
+        )
+      }
+      effectiveFrom = args.effectiveFrom
+    } else {
+      const floor = lastClosed === null ? null : lastClosed.next
+      effectiveFrom = floor === null ? textFrom : textFrom === null || textFrom < floor ? floor : textFrom
+    }
+  }
   const at = args.now.toISOString()
   await db.query(
     `insert into plans (org_id, id, name) values ($1, $2, $3) on conflict (org_id, id) do update set name = excluded.name`,
@@ -47,7 +95,7 @@ export async function publishPlan(
       /\.json$/i.test(args.file) ? 'json' : 'yaml',
       at,
       args.actor,
-      plan.effective.from ?? null,
+      effectiveFrom,
       plan.effective.to ?? null,
     ],
   )
@@ -59,10 +107,29 @@ export async function publishPlan(
       args.actor,
       plan.id,
       latest === undefined ? null : JSON.stringify({ version: latest.version, hash: latest.hash }),
-      JSON.stringify({ version, hash }),
+      JSON.stringify({ version, hash, effectiveFrom }),
     ],
   )
-  return { ok: true, planId: plan.id, version, hash, unchanged: false }
+  return { ok: true, planId: plan.id, version, hash, unchanged: false, effectiveFrom }
+}
+
+/** The latest closed period of a kind: its key, its first day, and the first day of the next one. */
+async function lastClosedStart(
+  db: Queryable,
+  orgId: string,
+  kind: PeriodKind,
+): Promise<{ key: string; start: string; next: string } | null> {
+  const [row] = await db.query<{ key: string }>(
+    `select key from periods where org_id = $1 and kind = $2 and status = 'closed' order by key desc limit 1`,
+    [orgId, kind],
+  )
+  const parsed = row === undefined ? null : parsePeriodKey(row.key)
+  if (row === undefined || parsed === null) return null
+  return {
+    key: row.key,
+    start: formatLocalDate(periodStart(kind, parsed.index)),
+    next: formatLocalDate(periodStart(kind, parsed.index + 1)),
+  }
 }
 
 export class PlanStoreError extends Error {

@@ -1,0 +1,239 @@
+import { formatLocalDate } from '../../core/calendar/civil.ts'
+import {
+  type PeriodKind,
+  parsePeriodKey,
+  periodEnd,
+  periodKey,
+  periodStart,
+} from '../../core/calendar/period.ts'
+import { toResultJson, type LineJson, type RepJson, type ResultJson } from '../../core/engine/result-json.ts'
+import type { PeriodResult, PlanResult } from '../../core/engine/result.ts'
+import { runEngine } from '../../core/engine/run-engine.ts'
+import type { Queryable } from '../ports/sql.ts'
+import { adjustmentRefs, type PeriodPayouts } from './adjustment-refs.ts'
+import { CloseError } from './close-error.ts'
+import { loadRecords } from './load-records.ts'
+import { PlanVersions } from './plans-of-record.ts'
+
+export interface ComputedClose {
+  /** The calc result shape for the period, with prior-period adjustments among the lines. */
+  readonly result: ResultJson
+  /** The version of each plan the period was computed with. */
+  readonly versions: Map<string, number>
+  /** Per rep with a prior-period adjustment: what it refers to (ledger `ref`). */
+  readonly refs: Map<string, Record<string, unknown>>
+}
+
+/**
+ * Computes a period for every plan of its kind: the one engine runs from the first closed period
+ * of that kind through this one (so balances, streaks, boosts and coaching carry over), each
+ * closed period with the plan version recorded at its close and this one with the version
+ * effective at its start; what the closed periods owe now beyond what they booked (late data) is
+ * added as a prior-period adjustment line. Reads only; the caller stores.
+ */
+export async function computeClose(
+  tx: Queryable,
+  args: { orgId: string; period: string },
+  kind: PeriodKind,
+  index: number,
+): Promise<ComputedClose> {
+  const periods = await tx.query<{ key: string; status: string }>(
+    'select key, status from periods where org_id = $1 and kind = $2 order by key',
+    [args.orgId, kind],
+  )
+  if (periods.some((p) => p.key === args.period && p.status === 'closed')) {
+    throw new CloseError(
+      'close.closed',
+      `${args.period} is already closed. To close it again, reopen it first: followthrough close reopen ${args.period} --reason "…"`,
+    )
+  }
+  const closed = periods.filter((p) => p.status === 'closed').map((p) => parsePeriodKey(p.key)?.index ?? 0)
+  const first = closed.length === 0 ? index : Math.min(...closed)
+  if (closed.length > 0 && index < first) {
+    throw new CloseError(
+      'close.out_of_order',
+      `${args.period} is before ${periodKey(kind, first)}, the first closed period.`,
+    )
+  }
+  for (let p = first; p < index; p++) {
+    if (!closed.includes(p)) {
+      throw new CloseError(
+        'close.out_of_order',
+        `${periodKey(kind, p)} is still open: close it before ${args.period}.`,
+      )
+    }
+  }
+
+  const versions = await PlanVersions.load(tx, args.orgId)
+  const startOf = (p: number) => formatLocalDate(periodStart(kind, p))
+  const current = versions.planIds
+    .map((id) => versions.effectiveOn(id, startOf(index)))
+    .filter((p) => p !== null && p.plan.period === kind)
+    .map((p) => p as NonNullable<typeof p>)
+  if (current.length === 0) throw new CloseError('close.no_plans', `No published plan has ${kind}ly periods.`)
+
+  const recorded = await recordedCloses(tx, args.orgId, periodKey(kind, first), args.period)
+  const from = periodStart(kind, first)
+  const to = periodEnd(kind, index)
+  const loaded = await loadRecords(
+    tx,
+    args.orgId,
+    current.map((p) => p.plan),
+    formatLocalDate(to),
+    { from: formatLocalDate(from), to: formatLocalDate(to), periods: periodKeys(kind, first, index) },
+  )
+  if (!loaded.ok)
+    throw new CloseError('close.bad_data', 'The data in the database does not check.', loaded.issues)
+
+  // Per plan, the version of each period first … index; one engine run per distinct version,
+  // from the first closed period through the last period that uses it.
+  const planResults: PlanResult[] = current.map((now) => {
+    const byPeriod: number[] = []
+    for (let p = first; p <= index; p++) {
+      const key = periodKey(kind, p)
+      const version =
+        p === index
+          ? now.version
+          : (recorded.get(key)?.versions[now.plan.id] ??
+            versions.effectiveOn(now.plan.id, startOf(p))?.version ??
+            now.version)
+      byPeriod.push(version)
+    }
+    const periodsOut: PeriodResult[] = new Array<PeriodResult>(byPeriod.length)
+    for (const version of new Set(byPeriod)) {
+      const plan = versions.version(now.plan.id, version)?.plan ?? now.plan
+      const last = byPeriod.lastIndexOf(version)
+      const run = runEngine([plan], loaded.records, { from, to: periodEnd(kind, first + last) })
+      for (const period of run.plans[0]?.periods ?? []) {
+        const offset = (parsePeriodKey(period.period)?.index ?? -1) - first
+        if (byPeriod[offset] === version) periodsOut[offset] = period
+      }
+    }
+    return {
+      plan: now.plan,
+      id: now.plan.id,
+      currency: now.plan.currency,
+      period: kind,
+      periods: periodsOut.filter((p) => p !== undefined),
+    }
+  })
+  const run = toResultJson({ plans: planResults })
+
+  // What the closed periods owe now, per rep and period, against what the ledger booked for them.
+  const truth: PeriodPayouts = new Map()
+  for (const plan of run.plans) {
+    for (const period of plan.periods) {
+      if (period.period === args.period) continue
+      for (const rep of period.reps) {
+        const perRep = truth.get(rep.rep) ?? new Map<string, bigint>()
+        perRep.set(period.period, (perRep.get(period.period) ?? 0n) + BigInt(rep.payout))
+        truth.set(rep.rep, perRep)
+      }
+    }
+  }
+  const booked = new Map<string, bigint>()
+  for (const row of await tx.query<{ rep_id: string; total: string }>(
+    `select rep_id, sum(amount_minor)::text as total from ledger_entries
+      where org_id = $1 and period = any($2::text[]) group by rep_id`,
+    [args.orgId, periodKeys(kind, first, index - 1)],
+  )) {
+    booked.set(row.rep_id, BigInt(row.total))
+  }
+  const differences = new Map<string, { owed: bigint; booked: bigint }>()
+  for (const rep of new Set([...truth.keys(), ...booked.keys()])) {
+    let owed = 0n
+    for (const amount of truth.get(rep)?.values() ?? []) owed += amount
+    const paid = booked.get(rep) ?? 0n
+    if (owed !== paid) differences.set(rep, { owed, booked: paid })
+  }
+  const refs =
+    differences.size === 0
+      ? new Map<string, Record<string, unknown>>()
+      : await adjustmentRefs(tx, args.orgId, differences, truth, recorded)
+  const adjusted = new Set<string>()
+  const result: ResultJson = {
+    plans: run.plans.map((plan) => {
+      const period = plan.periods.find((p) => p.period === args.period)
+      return {
+        ...plan,
+        periods:
+          period === undefined
+            ? []
+            : [{ ...period, reps: period.reps.map((rep) => adjust(rep, differences, adjusted)) }],
+      }
+    }),
+  }
+  return { result, versions: new Map(current.map((p) => [p.plan.id, p.version])), refs }
+}
+
+/** Period keys of a kind from one index through another, in order. */
+function periodKeys(kind: PeriodKind, from: number, to: number): string[] {
+  const out: string[] = []
+  for (let p = from; p <= to; p++) out.push(periodKey(kind, p))
+  return out
+}
+
+/** The latest close of each closed period in [from, to): its id, time and plan versions. */
+export type RecordedCloses = Map<
+  string,
+  { closeId: string; closedAt: string; versions: Record<string, number> }
+>
+
+async function recordedCloses(
+  tx: Queryable,
+  orgId: string,
+  from: string,
+  to: string,
+): Promise<RecordedCloses> {
+  const rows = await tx.query<{ period: string; id: string; started_at: unknown; plan_versions: unknown }>(
+    `select distinct on (period) period, id, started_at, plan_versions from close_runs
+      where org_id = $1 and period >= $2 and period < $3 and not dry_run and status = 'done'
+      order by period, started_at desc`,
+    [orgId, from, to],
+  )
+  const out: RecordedCloses = new Map()
+  for (const row of rows) {
+    let versions = (
+      typeof row.plan_versions === 'string' ? JSON.parse(row.plan_versions) : row.plan_versions
+    ) as Record<string, number> | null
+    if (versions === null) {
+      // A close from before plan versions were recorded with it: read them from its results.
+      versions = {}
+      for (const r of await tx.query<{ plan_id: string; plan_version: number }>(
+        'select distinct plan_id, plan_version from results where org_id = $1 and close_id = $2',
+        [orgId, row.id],
+      ))
+        versions[r.plan_id] = Number(r.plan_version)
+    }
+    const at = row.started_at instanceof Date ? row.started_at.toISOString() : String(row.started_at)
+    out.set(row.period, { closeId: row.id, closedAt: at, versions })
+  }
+  return out
+}
+
+/**
+ * Adds a prior-period adjustment (what the closed periods now owe minus what they booked) once per
+ * rep and, when the payout goes negative, a carry.
+ */
+function adjust(
+  rep: RepJson,
+  differences: Map<string, { owed: bigint; booked: bigint }>,
+  adjusted: Set<string>,
+): RepJson {
+  const d = differences.get(rep.rep)
+  if (d === undefined || adjusted.has(rep.rep)) return rep
+  adjusted.add(rep.rep)
+  const difference = d.owed - d.booked
+  const lines: LineJson[] = [
+    ...rep.lines,
+    { kind: 'adjustment', amount: Number(difference), forfeited: 0, capped: 0 },
+  ]
+  let payout = rep.payout + Number(difference)
+  let balance = rep.balance
+  if (payout < 0) {
+    lines.push({ kind: 'carry', amount: -payout, forfeited: 0, capped: 0 })
+    balance += -payout
+    payout = 0
+  }
+  return { ...rep, lines, payout, balance }
+}
