@@ -4,6 +4,7 @@ import { calcCommand, type CalcOptions } from './calc-command.ts'
 import { checkCommand } from './check-command.ts'
 import { addDbCommands } from './db-commands.ts'
 import { planCommand } from './plan-command.ts'
+import { addServeCommand } from './serve-command.ts'
 
 /** Where the CLI writes; tests pass their own to capture output. */
 export interface Io {
@@ -86,6 +87,7 @@ export async function runCli(argv: string[], io: Io = processIo()): Promise<numb
 
   addDbCommands(program, io, (s) => (status = s))
   planCommand(program, io, (s) => (status = s))
+  addServeCommand(program, io, (s) => (status = s))
 
   try {
     await program.parseAsync(argv, { from: 'user' })

@@ -1,5 +1,4 @@
 import { DomainError } from '../../core/domain-error.ts'
-import { withOrgScope } from '../ports/org-scope.ts'
 import type { Database } from '../ports/sql.ts'
 import { recordAudit } from './audit.ts'
 import { insertPerson } from './people.ts'
@@ -41,7 +40,9 @@ export async function setupOrganization(
       'There are several organizations already; set them up from the command line.',
     )
   const orgId = orgs === 1 && state?.only_org != null ? state.only_org : args.orgId
-  return withOrgScope(db, orgId, async (tx) => {
+  // As the database's owner, not through withOrgScope: the app's role may not create organizations,
+  // and on first run there is no other organization's data to keep apart.
+  return db.transaction(async (tx) => {
     // Two setups at once: the second waits here, then finds the owner of the first.
     await tx.query('select pg_advisory_xact_lock(hashtext($1))', ['followthrough.setup'])
     const [again] = await tx.query<{ people: unknown }>('select people from auth_setup_state()')

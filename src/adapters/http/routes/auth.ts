@@ -102,14 +102,12 @@ export async function authRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
       })
       const session = await startSession(orgId, personId, request.ip, request.headers['user-agent'])
       setSessionCookies(reply, deps, session.token)
-      return reply
-        .code(201)
-        .send({
-          orgId,
-          personId,
-          csrfToken: csrfTokenFor(session.token),
-          expiresAt: session.expiresAt.toISOString(),
-        })
+      return reply.code(201).send({
+        orgId,
+        personId,
+        csrfToken: csrfTokenFor(session.token),
+        expiresAt: session.expiresAt.toISOString(),
+      })
     },
   )
 
@@ -216,11 +214,18 @@ export async function authRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
     async (request, reply) => {
       const links = await requestPasswordReset(deps.db, { email: request.body.email, now: deps.now() })
       for (const link of links) {
-        await deliver(deps, request.log, {
-          to: link.email,
-          subject: 'Reset your Followthrough password',
-          text: `Open this link within an hour to choose a new password (it works once):\n${linkTo(deps, '/reset-password', link.token)}\n\nIf you did not ask for it, ignore this message.`,
-        })
+        await deliver(
+          deps,
+          request.log,
+          link.orgId,
+          'auth.reset',
+          {
+            to: link.email,
+            subject: 'Reset your Followthrough password',
+            text: `Open this link within an hour to choose a new password (it works once):\n${linkTo(deps, '/reset-password', link.token)}\n\nIf you did not ask for it, ignore this message.`,
+          },
+          deps.now(),
+        )
       }
       return reply.code(202).send({ ok: true as const })
     },
@@ -262,7 +267,7 @@ export async function authRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
           repId: z.string().nullable().default(null),
         }),
         response: {
-          201: z.object({ expiresAt: z.string(), delivered: z.boolean(), link: z.string().nullable() }),
+          201: z.object({ expiresAt: z.string(), delivery: z.enum(['sent', 'queued']) }),
           ...errors,
         },
       },
@@ -281,15 +286,19 @@ export async function authRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
         }),
       )
       const url = linkTo(deps, '/accept-invitation', link.token)
-      const delivered = await deliver(deps, request.log, {
-        to: request.body.email,
-        subject: 'You are invited to Followthrough',
-        text: `You are invited to sign in to Followthrough as ${request.body.role}. Open this link within a week to choose your password (it works once):\n${url}`,
-      })
-      // Without mail, the inviter hands the link over themselves.
-      return reply
-        .code(201)
-        .send({ expiresAt: link.expiresAt.toISOString(), delivered, link: delivered ? null : url })
+      const delivered = await deliver(
+        deps,
+        request.log,
+        principal.orgId,
+        'auth.invite',
+        {
+          to: request.body.email,
+          subject: 'You are invited to Followthrough',
+          text: `You are invited to sign in to Followthrough as ${request.body.role}. Open this link within a week to choose your password (it works once):\n${url}`,
+        },
+        deps.now(),
+      )
+      return reply.code(201).send({ expiresAt: link.expiresAt.toISOString(), delivery: delivered })
     },
   )
 
@@ -315,14 +324,12 @@ export async function authRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
       })
       const session = await startSession(orgId, personId, request.ip, request.headers['user-agent'])
       setSessionCookies(reply, deps, session.token)
-      return reply
-        .code(201)
-        .send({
-          orgId,
-          personId,
-          csrfToken: csrfTokenFor(session.token),
-          expiresAt: session.expiresAt.toISOString(),
-        })
+      return reply.code(201).send({
+        orgId,
+        personId,
+        csrfToken: csrfTokenFor(session.token),
+        expiresAt: session.expiresAt.toISOString(),
+      })
     },
   )
 }
