@@ -130,18 +130,16 @@ export async function importRoutes(app: ZodApp, deps: ServerDeps): Promise<void>
       })
       const previewRows = { header: [...out.preview.header], rows: out.preview.rows.map((r) => [...r]) }
       if (!out.ok) {
-        return reply
-          .code(422)
-          .send({
-            ok: false,
-            stored: false,
-            importId: null,
-            counts: null,
-            issues: out.issues,
-            moreIssues: out.more,
-            preview: previewRows,
-            unpublishedPlans: [],
-          })
+        return reply.code(422).send({
+          ok: false,
+          stored: false,
+          importId: null,
+          counts: null,
+          issues: out.issues,
+          moreIssues: out.more,
+          preview: previewRows,
+          unpublishedPlans: [],
+        })
       }
       return {
         ok: true,
