@@ -4,6 +4,8 @@ import { closeCommand, ledgerVerifyCommand, reopenCommand } from './close-comman
 import type { Io } from './main.ts'
 import { approvePayoutsCommand, exportPayrollCommand, statementCommand } from './payout-command.ts'
 import { addStoreCommands } from './store-commands.ts'
+import { addReportCommands } from './report-command.ts'
+import { addProgressCommand } from './progress-command.ts'
 import { importCommand } from './import-command.ts'
 import { builtInMappings } from '../import/load-mapping.ts'
 import { dbOptions, type DbOptions, type OpenDb } from './with-db.ts'
@@ -16,6 +18,8 @@ const format = () =>
 /** The commands that work on the system of record: close, ledger, statements, payroll. */
 export function addDbCommands(program: Command, io: Io, done: (status: number) => void): void {
   addStoreCommands(program, io, openDb, done)
+  addReportCommands(program, io, openDb, done)
+  addProgressCommand(program, io, openDb, done)
   dbOptions(
     program
       .command('import')

@@ -39,6 +39,15 @@ const items: OutcomeItem[] = [
     moneyStatedMinor: 50000n,
     moneyAppliedMinor: 50000n,
   }),
+  item({
+    id: 'i',
+    rule: 'bonus',
+    effects: ['bonus'],
+    state: 'applied',
+    appliedOn: '2026-02-01',
+    moneyStatedMinor: 20000n,
+    moneyAppliedMinor: 0n,
+  }), // money only: not counted, its money is
   item({ id: 'h', rule: 'pto', effects: ['pto_days'], state: 'due', dueOn: '2026-02-08', rep: 'r6' }), // overdue by date
 ]
 
@@ -54,7 +63,7 @@ describe('calculateFollowThrough', () => {
       overdue: 2,
       pending: 1,
       rate: { numerator: 4, denominator: 7 },
-      moneyStatedMinor: 50000n,
+      moneyStatedMinor: 70000n,
       moneyAppliedMinor: 50000n,
     })
   })

@@ -1,5 +1,5 @@
 import { parseLocalDate, civilOf, epochDayOf } from '../calendar/civil.ts'
-import { type OutcomeItem, statusOn } from './outcome-item.ts'
+import { needsFollowThrough, type OutcomeItem, statusOn } from './outcome-item.ts'
 
 /** An exact fraction; shown as a percentage only at the edge. */
 export interface Fraction {
@@ -23,13 +23,17 @@ export interface FollowThroughFigures {
   readonly moneyAppliedMinor: bigint
 }
 
-/** The follow-through figures of a list of outcomes at the end of `asOf` (a local date). */
+/**
+ * The follow-through figures of a list of outcomes at the end of `asOf` (a local date): the counts
+ * over outcomes someone has to carry out (not the money effects and boosts the close applies
+ * itself), the money stated and applied over all of them.
+ */
 export function calculateFollowThrough(items: readonly OutcomeItem[], asOf: string): FollowThroughFigures {
   const counts = { applied_on_time: 0, applied_late: 0, waived: 0, overdue: 0, pending: 0 }
   let stated = 0n
   let applied = 0n
   for (const item of items) {
-    counts[statusOn(item, asOf)]++
+    if (needsFollowThrough(item)) counts[statusOn(item, asOf)]++
     stated += item.moneyStatedMinor
     applied += item.moneyAppliedMinor
   }

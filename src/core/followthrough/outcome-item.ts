@@ -30,6 +30,14 @@ export interface OutcomeItem {
 /** Effects that are consequences of a miss; an outcome with one of them records a miss. */
 export const CONSEQUENCE_EFFECTS: readonly string[] = ['forfeit', 'warning', 'coaching', 'termination_review']
 
+/** Effects the close applies itself (money and boosts): counted in money, not in the follow-through counts. */
+export const MONEY_EFFECTS: readonly string[] = ['bonus', 'forfeit', 'boost']
+
+/** Whether someone has to carry the outcome out: it has an effect the close does not apply itself. */
+export function needsFollowThrough(item: Pick<OutcomeItem, 'effects'>): boolean {
+  return item.effects.some((e) => !MONEY_EFFECTS.includes(e))
+}
+
 /** Whether the outcome records a miss: its rule fired with at least one consequence effect. */
 export function isMiss(item: Pick<OutcomeItem, 'effects'>): boolean {
   return item.effects.some((e) => CONSEQUENCE_EFFECTS.includes(e))

@@ -207,7 +207,7 @@ function sentenceOf(
           plan.currency,
         )
       : formatNumber(value)
-    return `${metric}: ${shown} so far, no goal set`
+    return `${shown} of ${metric} so far, no goal set`
   }
   const pace = projected === null ? '' : ` (${percentText(projected)} on ${end} at this pace)`
   const said = stakes.filter((s) => s.kind !== 'tier' || s === stakes.find((t) => t.kind === 'tier'))
