@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../app/ports/sql.ts'
 import { testDatabase } from '../../../test/support/db.ts'
+import { openPostgres } from './postgres-database.ts'
 
 const insertEntry = `insert into ledger_entries
   (org_id, seq, created_at, period, rep_id, kind, amount_minor, close_id, prev_hash, hash, ref)
@@ -105,4 +106,85 @@ describe('the database', () => {
     expect(row?.hired_on).toBe('2026-01-16')
     expect(row?.at).toEqual(new Date('2026-01-16T23:30:00Z'))
   })
+
+  it('parses arrays, numeric, dates and JSON the same on both engines', async () => {
+    // Given every array type a query of ours reads, and parameters sent as arrays (unnest)
+    const [row] = await db.query<Record<string, unknown>>(
+      `select array[1, -9007199254740993]::int8[] as ints8, array[[1, 2], [3, null]]::int8[] as grid,
+              array['1.50', '0.1']::numeric[] as amounts, array['2026-01-31']::date[] as days,
+              array['a', null, 'c,d']::text[] as texts, array[1, 2]::int4[] as ints4,
+              '{"a": [1, "x"]}'::jsonb as doc, 12.30::numeric as amount,
+              (select array_agg(u.n order by u.n) from unnest($1::int8[]) as u(n)) as echoed,
+              (select array_agg(u.t) from unnest($2::text[]) as u(t)) as texts_echoed`,
+      [
+        [5n, 2n ** 60n],
+        ['x', null],
+      ],
+    )
+    // Then int8 is bigint at any depth, numeric and dates exact text, the rest as JSON has them
+    expect(row).toEqual({
+      ints8: [1n, -9007199254740993n],
+      grid: [
+        [1n, 2n],
+        [3n, null],
+      ],
+      amounts: ['1.50', '0.1'],
+      days: ['2026-01-31'],
+      texts: ['a', null, 'c,d'],
+      ints4: [1, 2],
+      doc: { a: [1, 'x'] },
+      amount: '12.30',
+      echoed: [5n, 2n ** 60n],
+      texts_echoed: ['x', null],
+    })
+  })
 })
+
+describe.skipIf(process.env.DATABASE_URL === undefined || process.env.DATABASE_URL === '')(
+  'the PostgreSQL pool',
+  () => {
+    const url = process.env.DATABASE_URL ?? ''
+    const kill = async (pid: number): Promise<void> => {
+      const admin = await openPostgres(url)
+      try {
+        await admin.query('select pg_terminate_backend($1)', [pid])
+      } finally {
+        await admin.close()
+      }
+    }
+
+    it('survives an idle connection killed by the server, and the next query runs', async () => {
+      // Given a pool with an idle connection
+      const lost: Error[] = []
+      const db = await openPostgres(url, undefined, (error) => lost.push(error))
+      try {
+        const [me] = await db.query<{ pid: number }>('select pg_backend_pid() as pid')
+        // When the server ends it
+        await kill(me?.pid ?? 0)
+        for (let i = 0; i < 50 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 20))
+        // Then the loss is reported, not thrown, and a new connection serves the next query
+        expect(lost).toHaveLength(1)
+        expect(await db.query('select 1 as one')).toEqual([{ one: 1 }])
+      } finally {
+        await db.close()
+      }
+    })
+
+    it('fails a transaction whose connection dies, and keeps working after it', async () => {
+      const db = await openPostgres(url, undefined, () => {})
+      try {
+        await expect(
+          db.transaction(async (tx) => {
+            const [me] = await tx.query<{ pid: number }>('select pg_backend_pid() as pid')
+            await kill(me?.pid ?? 0)
+            await new Promise((r) => setTimeout(r, 100))
+            await tx.query('select 1')
+          }),
+        ).rejects.toThrow()
+        expect(await db.query('select 2 as two')).toEqual([{ two: 2 }])
+      } finally {
+        await db.close()
+      }
+    })
+  },
+)
