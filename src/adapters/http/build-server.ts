@@ -27,6 +27,7 @@ import { quotaRoutes } from './routes/quotas.ts'
 import { repRoutes } from './routes/reps.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 import { userRoutes } from './routes/users.ts'
+import { webhookRoutes } from './webhooks/webhook-routes.ts'
 
 /** The largest request body: a CSV import of a large company. */
 const BODY_LIMIT_BYTES = 64 * 1024 * 1024
@@ -46,6 +47,7 @@ const routeModules: readonly RouteModule[] = [
   periodRoutes,
   payoutRoutes,
   auditRoutes,
+  webhookRoutes,
 ]
 
 /**

@@ -110,7 +110,7 @@ export async function webhookRoutes(app: ZodApp, deps: ServerDeps): Promise<void
             const deliveryId =
               given ??
               createHash('sha256')
-                .update(`${timestamp ?? ''}.`)
+                .update(`${kind}.${timestamp ?? ''}.`)
                 .update(rawBody)
                 .digest('hex')
                 .slice(0, 40)
