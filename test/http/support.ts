@@ -109,7 +109,12 @@ export async function demoServer(orgId = 'northwind'): Promise<DemoServer> {
       },
     },
   })
-  await createDemoPeople(db, { orgId, managerRepId: 'm1', repId: 'r01', now: clock.now() })
+  // createDemo makes these sign-ins itself once it calls createDemoPeople; until then, here.
+  const [people] = await db.query<{ n: number }>('select count(*)::int as n from people where org_id = $1', [
+    orgId,
+  ])
+  if (people?.n === 0)
+    await createDemoPeople(db, { orgId, managerRepId: 'm1', repId: 'r01', now: clock.now() })
   const mail: MailMessage[] = []
   const deps: ServerDeps = {
     db,
