@@ -1,58 +1,46 @@
-// `npm start`: until a database exists, runs `calc` over the example company in examples/.
-import { existsSync } from 'node:fs'
-import { relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { runCli } from './adapters/cli/main.ts'
+// `npm start`: the server with the web app on PORT (default 3000). On an empty database (a fresh
+// clone: ./data, or DATABASE_URL) it first creates the demo company and prints how to sign in.
+import { createDemo } from './app/demo/create-demo.ts'
+import { exampleDemoFiles } from './adapters/demo/demo-files.ts'
+import { formatDemoLogins } from './adapters/demo/format-demo-logins.ts'
+import { openDatabase } from './adapters/db/open-database.ts'
+import { resolveOrg } from './app/org/default-org.ts'
+import type { Io } from './adapters/cli/main.ts'
+import { serveCommand } from './adapters/cli/serve-command.ts'
+import { DEMO_PASSWORD } from './app/auth/demo-people.ts'
 
-const example = (name: string): string => {
-  const path = fileURLToPath(new URL(`../examples/${name}`, import.meta.url))
-  // Relative to where the user stands, so messages and the hint read like what they would type.
-  return relative(process.cwd(), path) || path
+const io: Io = {
+  isTTY: process.stdout.isTTY === true,
+  stdout: (s: string) => void process.stdout.write(s),
+  stderr: (s: string) => void process.stderr.write(s),
 }
 
 async function main(): Promise<number> {
-  const files = {
-    plan: example('plan.yaml'),
-    managerPlan: example('manager-plan.yaml'),
-    reps: example('reps.csv'),
-    deals: example('deals.csv'),
-    activities: example('activities.csv'),
-    quotas: example('quotas.csv'),
+  const dataDir = process.env.FOLLOWTHROUGH_DATA
+  const db = await openDatabase(dataDir === undefined || dataDir === '' ? {} : { dataDir })
+  let banner: string
+  try {
+    const [someone] = await db.query('select 1 from people limit 1')
+    if (someone === undefined) {
+      const orgId = await resolveOrg(db)
+      io.stderr('An empty database: creating the demo company (a minute at most)…\n')
+      const out = await createDemo(db, { orgId, files: await exampleDemoFiles(), now: new Date() })
+      banner = `The demo company is ready: ${out.closed.length} months closed.\n${formatDemoLogins(out.logins)}`
+    } else {
+      const [demo] = await db.query(
+        "select 1 from people where email = 'owner@northwind-msp.example' limit 1",
+      )
+      banner =
+        demo === undefined
+          ? 'Sign in with your account.\n'
+          : `The demo company: sign in as owner@, admin@, finance@, manager@ or rep@northwind-msp.example, password "${DEMO_PASSWORD}".\n`
+    }
+  } finally {
+    await db.close()
   }
-  const missing = Object.values(files).filter((file) => !existsSync(file))
-  if (missing.length > 0) {
-    process.stderr.write(`The example company is not there yet: missing ${missing.join(', ')}\n`)
-    return 1
-  }
-  // prettier-ignore
-  const args = [
-    '--plan', files.plan,
-    '--plan', files.managerPlan,
-    '--reps', files.reps,
-    '--deals', files.deals,
-    '--activities', files.activities,
-    '--quotas', files.quotas,
-    '--from', '2026-01',
-    '--to', '2026-12',
-  ]
-  const tty = process.stdout.isTTY === true
-  const status = await runCli(['calc', ...args, '--format', 'table'], {
-    stdout: (s) => void process.stdout.write(s),
-    stderr: (s) => void process.stderr.write(s),
-    isTTY: tty,
-    ...(tty && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
-  })
-  if (status === 0) {
-    const pairs = args.flatMap((arg, i) => (i % 2 === 0 ? [`${arg} ${args[i + 1] ?? ''}`] : []))
-    const lines = [pairs.slice(0, 2), pairs.slice(2, 4), pairs.slice(4, 6), pairs.slice(6)].map((line) =>
-      line.join(' '),
-    )
-    process.stdout.write(
-      '\nThat was the example company for 2026. Run calc yourself (--format json|table|csv):\n' +
-        `  ./bin/followthrough calc ${lines.join(' \\\n      ')}\n`,
-    )
-  }
-  return status
+  const port = process.env.PORT ?? '3000'
+  io.stdout(`\n${banner}Open http://localhost:${port}/ (API docs at /api/docs). Ctrl-C stops.\n\n`)
+  return serveCommand({ port, ...(dataDir === undefined || dataDir === '' ? {} : { data: dataDir }) }, io)
 }
 
 process.exitCode = await main()

@@ -27,6 +27,7 @@ import { quotaRoutes } from './routes/quotas.ts'
 import { repRoutes } from './routes/reps.ts'
 import { tokenRoutes } from './routes/tokens.ts'
 import { userRoutes } from './routes/users.ts'
+import { serveWebApp } from './web-app.ts'
 import { webhookRoutes } from './webhooks/webhook-routes.ts'
 
 /** The largest request body: a CSV import of a large company. */
@@ -117,5 +118,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api' },
   )
+  await serveWebApp(app)
   return app
 }

@@ -1,3 +1,4 @@
+import { createDemoPeople, type DemoLogin } from '../auth/demo-people.ts'
 import { closePeriod } from '../close/close-period.ts'
 import { importFile } from '../import/import-file.ts'
 import type { ImportSource } from '../import/import-source.ts'
@@ -22,7 +23,7 @@ export class DemoError extends Error {
 export async function createDemo(
   db: Database,
   args: { orgId: string; files: DemoFiles; now: Date; onStep?: (text: string) => void },
-): Promise<{ closed: string[] }> {
+): Promise<{ closed: string[]; logins: DemoLogin[] }> {
   const existing = await db.query('select 1 from reps limit 1')
   if (existing.length > 0) {
     throw new DemoError(
@@ -66,5 +67,13 @@ export async function createDemo(
     closed.push(period)
     step(`closed ${period}`)
   }
-  return { closed }
+  // Sign-in for each role: the manager is Marcus Bell (team North), the rep Ana Castillo.
+  const logins = await createDemoPeople(db, {
+    orgId: args.orgId,
+    managerRepId: 'm1',
+    repId: 'r01',
+    now: args.now,
+  })
+  step(`created ${logins.length} sign-ins`)
+  return { closed, logins }
 }
