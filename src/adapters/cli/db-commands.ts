@@ -9,6 +9,8 @@ import { addProgressCommand } from './progress-command.ts'
 import { importCommand } from './import-command.ts'
 import { builtInMappings } from '../import/load-mapping.ts'
 import { dbOptions, type DbOptions, type OpenDb } from './with-db.ts'
+import { addWebhookCommands } from './webhooks-command.ts'
+import { addWorkerCommand } from './worker-command.ts'
 
 const openDb: OpenDb = (opts) => openDatabase(opts)
 
@@ -18,6 +20,8 @@ const format = () =>
 /** The commands that work on the system of record: close, ledger, statements, payroll. */
 export function addDbCommands(program: Command, io: Io, done: (status: number) => void): void {
   addStoreCommands(program, io, openDb, done)
+  addWebhookCommands(program, io, openDb, done)
+  addWorkerCommand(program, io, openDb, done)
   addReportCommands(program, io, openDb, done)
   addProgressCommand(program, io, openDb, done)
   dbOptions(

@@ -11,7 +11,7 @@ export interface JobsDeps {
   readonly now: () => Date
   /** PostgreSQL: the server pg-boss connects to (default DATABASE_URL). Unused on PGlite. */
   readonly databaseUrl?: string
-  /** pg-boss's schema (default `pgboss`). */
+  /** pg-boss's schema (default FOLLOWTHROUGH_BOSS_SCHEMA, else `pgboss`). */
   readonly bossSchema?: string
   /** The job kinds to run (default: import, close, overdue). */
   readonly handlers?: JobHandlers
@@ -50,7 +50,11 @@ export async function startJobs(deps: JobsDeps): Promise<JobRunner> {
   let queue: RunningQueue
   let backend: JobRunner['backend']
   if (deps.db.kind === 'postgres' && url !== undefined && url !== '') {
-    queue = await startBossQueue(run, { ...opts, connectionString: url, schema: deps.bossSchema ?? 'pgboss' })
+    queue = await startBossQueue(run, {
+      ...opts,
+      connectionString: url,
+      schema: deps.bossSchema ?? process.env.FOLLOWTHROUGH_BOSS_SCHEMA ?? 'pgboss',
+    })
     backend = 'pg-boss'
   } else {
     queue = await startLocalQueue(run, opts)
