@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../src/app/ports/sql.ts'
 import { followThroughReport, unenforcedMissesReport } from '../../src/app/reports/follow-through-report.ts'
 import { afterMissReport, underPerformersReport } from '../../src/app/reports/peer-reports.ts'
+import { reopenPeriod } from '../../src/app/close/reopen-period.ts'
 import { testDatabase } from '../support/db.ts'
 import { demoCompany } from './demo-company.ts'
 
@@ -206,5 +207,21 @@ describe('underPerformersReport on the demo company', () => {
     expect(out.options).toMatchObject({ k: 2, n: 3 })
     expect(out.reps.map((r) => r.rep)).toEqual(['r03', 'r07'])
     await expect(underPerformersReport(db, { orgId: ORG, k: 5, n: 4 })).rejects.toThrow(/1 ≤ K ≤ N/)
+  })
+})
+
+describe('money stated against applied after a reopen', () => {
+  it('shows the reversed March bonuses as stated but no longer applied', async () => {
+    // Reopening March reverses its ledger entries; the items stay until a new close decides them.
+    // March bonuses: r01, r05, r09 at 500.00 each → applied 3,000.00 − 1,500.00 = 1,500.00
+    await reopenPeriod(db, { orgId: ORG, period: '2026-03', reason: 'late deals', actor: 'cfo', now: NOW })
+    const out = await followThroughReport(db, { orgId: ORG, now: NOW, by: 'period' })
+    expect(out.groups.map((g) => [g.group, g.figures.moneyStatedMinor, g.figures.moneyAppliedMinor])).toEqual(
+      [
+        ['2026-01', 50000n, 50000n],
+        ['2026-02', 100000n, 100000n],
+        ['2026-03', 150000n, 0n],
+      ],
+    )
   })
 })
