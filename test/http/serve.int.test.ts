@@ -17,8 +17,8 @@ const cookiesOf = (res: Response): string =>
 describe('followthrough serve', () => {
   it('serves HTTP on a free port with JSON logs and request ids, and stops cleanly on SIGTERM', async () => {
     const data = mkdtempSync(join(tmpdir(), 'ft-serve-'))
-    const env = { ...process.env, LOG_LEVEL: 'info' }
-    delete env.DATABASE_URL // the embedded database in a fresh folder
+    // The embedded database in a fresh folder, whatever DATABASE_URL says.
+    const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', DATABASE_URL: '' }
     const child = spawn(
       process.execPath,
       [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', data],

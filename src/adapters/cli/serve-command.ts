@@ -40,6 +40,7 @@ export async function serveCommand(opts: ServeOptions, io: Io): Promise<number> 
     db,
     now: () => new Date(),
     log,
+    trustProxy: process.env.TRUST_PROXY === 'true',
     ...(publicUrl === undefined || publicUrl === '' ? {} : { publicUrl }),
   })
   try {

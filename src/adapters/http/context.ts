@@ -45,8 +45,10 @@ export interface ServerDeps {
   sendMail?: (message: MailMessage) => Promise<void>
   /** The address people open links at, e.g. https://pay.example.com (default http://localhost:PORT). */
   publicUrl?: string
-  /** Secure cookies (behind https); default: when publicUrl starts with https. */
+  /** Secure cookies; default: when publicUrl starts with https or the request came over https. */
   secureCookies?: boolean
+  /** Behind a reverse proxy: the client address and protocol come from X-Forwarded-* (default false). */
+  trustProxy?: boolean
 }
 
 /** A Fastify instance whose route schemas are zod schemas. */

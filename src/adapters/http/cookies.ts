@@ -12,15 +12,15 @@ export const CSRF_HEADER = 'x-csrf-token'
 /** The CSRF token of a session: derived from the session's secret, so nothing more is stored. */
 export const csrfTokenFor = (sessionToken: string): string => sha256Hex(`csrf:${sessionToken}`)
 
-const secure = (deps: ServerDeps): boolean =>
-  deps.secureCookies ?? (deps.publicUrl ?? '').startsWith('https:')
+const secure = (deps: ServerDeps, reply: FastifyReply): boolean =>
+  deps.secureCookies ?? ((deps.publicUrl ?? '').startsWith('https:') || reply.request.protocol === 'https')
 
 /** Sets the session and CSRF cookies after a sign-in. */
 export function setSessionCookies(reply: FastifyReply, deps: ServerDeps, token: string): void {
   const common = {
     path: '/',
     sameSite: 'lax' as const,
-    secure: secure(deps),
+    secure: secure(deps, reply),
     maxAge: SESSION_ABSOLUTE_MS / 1000,
   }
   void reply.setCookie(SESSION_COOKIE, token, { ...common, httpOnly: true })
@@ -29,7 +29,7 @@ export function setSessionCookies(reply: FastifyReply, deps: ServerDeps, token: 
 
 /** Clears both cookies (sign-out, an expired session). */
 export function clearSessionCookies(reply: FastifyReply, deps: ServerDeps): void {
-  const common = { path: '/', sameSite: 'lax' as const, secure: secure(deps) }
+  const common = { path: '/', sameSite: 'lax' as const, secure: secure(deps, reply) }
   void reply.clearCookie(SESSION_COOKIE, { ...common, httpOnly: true })
   void reply.clearCookie(CSRF_COOKIE, common)
 }
