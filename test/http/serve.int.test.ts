@@ -76,6 +76,7 @@ describe('followthrough serve', () => {
         .filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as { reqId?: string; msg: string })
       expect(logs.some((l) => l.reqId === 'setup-1' && l.msg === 'request completed')).toBe(true)
+      expect(logs.some((l) => l.msg === 'running background jobs')).toBe(true)
       expect(logs.at(-1)?.msg).toBe('stopped')
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL')

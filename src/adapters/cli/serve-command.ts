@@ -3,12 +3,15 @@ import { pino } from 'pino'
 import type { Database } from '../../app/ports/sql.ts'
 import { openDatabase } from '../db/open-database.ts'
 import { buildServer } from '../http/build-server.ts'
+import { startJobs, type JobRunner } from '../jobs/start-jobs.ts'
 import type { Io } from './main.ts'
 
 export interface ServeOptions {
   port?: string
   host?: string
   data?: string
+  /** False: serve HTTP only, background jobs run in `followthrough worker` processes. */
+  jobs?: boolean
 }
 
 /** How long a shutdown waits for requests in flight before closing anyway. */
@@ -17,8 +20,9 @@ const SHUTDOWN_GRACE_MS = 10_000
 /**
  * `followthrough serve`: the API (and later the web app) on PORT (default 3000), on the embedded
  * database (--data, FOLLOWTHROUGH_DATA, ./data) or PostgreSQL (DATABASE_URL). JSON logs (pino) with
- * request ids on stdout. SIGTERM or SIGINT stops taking connections, finishes the requests in
- * flight, closes the database and resolves with 0.
+ * request ids on stdout; background jobs in the same process unless `jobs` is false. SIGTERM or
+ * SIGINT stops taking connections, finishes the requests in flight, stops the jobs (the running
+ * ones finish), closes the database and resolves with 0.
  */
 export async function serveCommand(opts: ServeOptions, io: Io): Promise<number> {
   const port = Number(opts.port ?? process.env.PORT ?? 3000)
@@ -43,11 +47,21 @@ export async function serveCommand(opts: ServeOptions, io: Io): Promise<number> 
     trustProxy: process.env.TRUST_PROXY === 'true',
     ...(publicUrl === undefined || publicUrl === '' ? {} : { publicUrl }),
   })
+  let jobs: JobRunner | null = null
   try {
     await app.listen({ port, host })
+    if (opts.jobs !== false) {
+      jobs = await startJobs({
+        db,
+        now: () => new Date(),
+        onError: (error) => log.error({ err: error }, 'background job failed'),
+      })
+      log.info({ backend: jobs.backend }, 'running background jobs')
+    }
   } catch (error) {
-    io.stderr(`Cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}\n`)
+    io.stderr(`Cannot start on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}\n`)
     await app.close()
+    await jobs?.stop()
     await db.close()
     return 1
   }
@@ -65,6 +79,8 @@ export async function serveCommand(opts: ServeOptions, io: Io): Promise<number> 
       void app
         .close()
         .catch((error: unknown) => log.error({ err: error }, 'closing the server failed'))
+        .then(() => jobs?.stop())
+        .catch((error: unknown) => log.error({ err: error }, 'stopping the jobs failed'))
         .then(() => db.close())
         .catch((error: unknown) => log.error({ err: error }, 'closing the database failed'))
         .then(() => {
