@@ -9,6 +9,7 @@ import { addProgressCommand } from './progress-command.ts'
 import { importCommand } from './import-command.ts'
 import { builtInMappings } from '../import/load-mapping.ts'
 import { dbOptions, type DbOptions, type OpenDb } from './with-db.ts'
+import { addNotifyCommands } from './notify-command.ts'
 import { addWebhookCommands } from './webhooks-command.ts'
 import { addWorkerCommand } from './worker-command.ts'
 
@@ -24,6 +25,7 @@ export function addDbCommands(program: Command, io: Io, done: (status: number) =
   addWorkerCommand(program, io, openDb, done)
   addReportCommands(program, io, openDb, done)
   addProgressCommand(program, io, openDb, done)
+  addNotifyCommands(program, io, openDb, done)
   dbOptions(
     program
       .command('import')
