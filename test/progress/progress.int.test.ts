@@ -160,6 +160,20 @@ describe('report and progress commands', () => {
     expect(progress.stdout).toContain(
       'r01 Ana Castillo · msp-ae · 2026-04 · as of 2026-04-28: 20 of 22 business days',
     )
+    const saved = await run('report', 'under-performers', '--k', '2', '--n', '3', '--save')
+    expect([saved.status, saved.stderr]).toEqual([
+      0,
+      "Saved: bottom quartile in 2 of the last 3 closed periods is the organization's default.\n",
+    ])
+    const again = await run('report', 'under-performers')
+    expect(again.stdout).toMatch(/^Under-performers: bottom quartile in 2 of the last 3 closed periods/)
+    const audit = await db.query<{ after: unknown }>(
+      `select after from audit_log where org_id = $1 and action = 'setting.change'`,
+      [ORG],
+    )
+    expect(audit.map((a) => (typeof a.after === 'string' ? JSON.parse(a.after) : a.after))).toEqual([
+      { k: 2, n: 3 },
+    ])
     const bad = await run('report', 'under-performers', '--k', '5')
     expect(bad.status).toBe(1)
     expect(bad.stderr).toMatch(/1 ≤ K ≤ N/)

@@ -2,11 +2,15 @@ import { type Command, Option } from 'commander'
 import type { FollowThroughGrouping } from '../../core/followthrough/follow-through-figures.ts'
 import { formatMoneyForPeople } from '../../core/money/money.ts'
 import { followThroughReport, unenforcedMissesReport } from '../../app/reports/follow-through-report.ts'
-import { afterMissReport, underPerformersReport } from '../../app/reports/peer-reports.ts'
+import {
+  afterMissReport,
+  saveUnderPerformerSetting,
+  underPerformersReport,
+} from '../../app/reports/peer-reports.ts'
 import { toPlainJson } from '../../app/reports/plain-json.ts'
 import type { Queryable } from '../../app/ports/sql.ts'
 import type { Io } from './main.ts'
-import { dbOptions, type DbOptions, type OpenDb, withDb } from './with-db.ts'
+import { actor, dbOptions, type DbOptions, type OpenDb, withDb } from './with-db.ts'
 
 type Format = { format?: string }
 
@@ -228,10 +232,27 @@ export function addReportCommands(
       )
       .option('--k <k>', 'bottom quartile in at least K periods (default: the organization setting, else 3)')
       .option('--n <n>', 'of the last N closed periods (default: the organization setting, else 4)')
+      .option('--save', "store K and N as the organization's default")
       .addOption(formatOption()),
-  ).action(async (opts: DbOptions & Format & { k?: string; n?: string }) => {
+  ).action(async (opts: DbOptions & Format & { k?: string; n?: string; save?: boolean }) => {
     done(
       await withDb(opts, io, openDb, async (db, orgId) => {
+        if (opts.save === true) {
+          if (opts.k === undefined || opts.n === undefined) {
+            io.stderr('--save needs both --k and --n\n')
+            return 2
+          }
+          await saveUnderPerformerSetting(db, {
+            orgId,
+            k: Number(opts.k),
+            n: Number(opts.n),
+            actor: actor(),
+            now: new Date(),
+          })
+          io.stderr(
+            `Saved: bottom quartile in ${opts.k} of the last ${opts.n} closed periods is the organization's default.\n`,
+          )
+        }
         const out = await underPerformersReport(db, {
           orgId,
           ...(opts.k === undefined ? {} : { k: Number(opts.k) }),

@@ -123,3 +123,37 @@ export async function underPerformersReport(
   }))
   return { options, reps }
 }
+
+/** Stores K of N as the organization's default for under-performers, with an audit entry. */
+export async function saveUnderPerformerSetting(
+  db: Queryable,
+  args: { orgId: string; k: number; n: number; actor: string; now: Date },
+): Promise<void> {
+  if (!Number.isInteger(args.k) || !Number.isInteger(args.n) || args.k < 1 || args.n < args.k)
+    throw new DomainError(
+      'report.bad_options',
+      `K and N must be whole numbers with 1 ≤ K ≤ N, not ${args.k} of ${args.n}.`,
+    )
+  const at = args.now.toISOString()
+  const value = JSON.stringify({ k: args.k, n: args.n })
+  const [before] = await db.query<{ value: unknown }>(
+    'select value from org_settings where org_id = $1 and key = $2',
+    [args.orgId, UNDER_PERFORMERS_SETTING],
+  )
+  await db.query(
+    `insert into org_settings (org_id, key, value, updated_at, updated_by) values ($1, $2, $3, $4, $5)
+     on conflict (org_id, key) do update set value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+    [args.orgId, UNDER_PERFORMERS_SETTING, value, at, args.actor],
+  )
+  await db.query(
+    `insert into audit_log (org_id, at, actor, action, subject, before, after) values ($1, $2, $3, 'setting.change', $4, $5, $6)`,
+    [
+      args.orgId,
+      at,
+      args.actor,
+      UNDER_PERFORMERS_SETTING,
+      before === undefined ? null : JSON.stringify(before.value),
+      value,
+    ],
+  )
+}

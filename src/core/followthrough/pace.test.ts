@@ -90,11 +90,11 @@ describe('calculatePace', () => {
       'you are at 42% of the new_mrr goal (92% on Mar 31 at this pace); ' +
         'below 50% on Mar 31 the mrr commission of about 1,680.00 USD is forfeited; 8% more (320.00 USD of new_mrr) reaches the gate; ' +
         '58% more (2,320.00 USD of new_mrr) reaches the 150% rate of the mrr commission at 100%; ' +
-        '78% more (3,120.00 USD of new_mrr) reaches the 120% reward: 1 day of paid time off and a 500.00 USD bonus; ' +
-        'below 100% on Mar 31: a formal warning: “Below the monthly MRR goal”; 58% more (2,320.00 USD of new_mrr) avoids it',
+        'below 100% on Mar 31: a formal warning: “Below the monthly MRR goal”; 58% more (2,320.00 USD of new_mrr) avoids it; ' +
+        '78% more (3,120.00 USD of new_mrr) reaches the 120% reward: 1 day of paid time off and a 500.00 USD bonus',
     )
     // the rule whose `when` is not one comparison says nothing
-    expect(m?.stakes.map((s) => s.source)).toEqual(['mrr', 'mrr', 'pto-at-120', 'warn-on-miss'])
+    expect(m?.stakes.map((s) => s.source)).toEqual(['mrr', 'mrr', 'warn-on-miss', 'pto-at-120'])
   })
 
   it('counts the local date of an instant after the DST change', () => {

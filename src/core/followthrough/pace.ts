@@ -161,7 +161,7 @@ function stakesOf(
       } else {
         words = fires
           ? `reached ${percentText(t.at)}: ${what}`
-          : `${needed(gap ?? ratio(0n))} reaches the ${percentText(t.at)} ${t.consequence ? 'threshold' : 'reward'}: ${what}`
+          : `${needed(gap ?? ratio(0n))} ${t.op === '>' ? 'passes' : 'reaches'} the ${percentText(t.at)} ${t.consequence ? 'threshold' : 'reward'}: ${what}`
       }
       out.push({
         kind: 'rule',
@@ -174,7 +174,9 @@ function stakesOf(
       })
     }
   }
-  return out
+  // Gates, then tiers, then rules, each from the lowest threshold up (the order stays stable on ties).
+  const rank = { gate: 0, tier: 1, rule: 2 }
+  return out.sort((a, b) => rank[a.kind] - rank[b.kind] || cmp(a.at, b.at))
 }
 
 /** " (1,200.00 USD of new_mrr)" or " (13 calls)": the gap in the metric's own units, rounded up for counts. */
