@@ -124,6 +124,9 @@ describe('followThroughReport on the demo company', () => {
     await expect(
       followThroughReport(db, { orgId: ORG, now: NOW, period: '2026-01', trailing: 6 }),
     ).rejects.toThrow(/either a period or trailing months/)
+    await expect(followThroughReport(db, { orgId: ORG, now: NOW, period: '2026-13' })).rejects.toMatchObject({
+      code: 'report.bad_period',
+    })
   })
 })
 

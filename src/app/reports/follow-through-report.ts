@@ -1,3 +1,4 @@
+import { parsePeriodKey } from '../../core/calendar/period.ts'
 import {
   type FollowThroughGroup,
   type FollowThroughGrouping,
@@ -32,7 +33,14 @@ function inScope(items: readonly LoadedOutcome[], scope: ReportScope, asOf: stri
       'report.bad_scope',
       `Trailing months must be a whole number above 0, not ${scope.trailing}.`,
     )
-  if (scope.period !== undefined) return items.filter((i) => i.period === scope.period)
+  if (scope.period !== undefined) {
+    if (parsePeriodKey(scope.period) === null)
+      throw new DomainError(
+        'report.bad_period',
+        `"${scope.period}" is not a period (2026-01, 2026-Q1 or 2026).`,
+      )
+    return items.filter((i) => i.period === scope.period)
+  }
   const months = scope.trailing
   if (months !== undefined) return items.filter((i) => inTrailingMonths(i.periodEnd, asOf, months))
   return [...items]
