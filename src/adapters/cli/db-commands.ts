@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander'
 import { openDatabase } from '../db/open-database.ts'
 import { closeCommand, ledgerVerifyCommand, reopenCommand } from './close-command.ts'
+import { disputesCommand } from './disputes-command.ts'
 import type { Io } from './main.ts'
 import { approvePayoutsCommand, exportPayrollCommand, statementCommand } from './payout-command.ts'
 import { addStoreCommands } from './store-commands.ts'
@@ -21,6 +22,7 @@ const format = () =>
 /** The commands that work on the system of record: close, ledger, statements, payroll. */
 export function addDbCommands(program: Command, io: Io, done: (status: number) => void): void {
   addStoreCommands(program, io, openDb, done)
+  disputesCommand(program, io, done, openDb)
   addWebhookCommands(program, io, openDb, done)
   addWorkerCommand(program, io, openDb, done)
   addReportCommands(program, io, openDb, done)

@@ -3,6 +3,7 @@ import { formatFixed, mul, parseDecimal, ratio } from '../../core/money/rational
 import { approvePayouts, payrollFor, statementFor } from '../../app/payouts/payouts.ts'
 import type { Io } from './main.ts'
 import { actor, type DbOptions, type OpenDb, withDb } from './with-db.ts'
+import { bigintsAsText, statementNoteLines } from './disputes-command.ts'
 
 const csvCell = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text)
 
@@ -85,7 +86,7 @@ export async function statementCommand(
             yearToDate: Number(s.yearToDateMinor),
             head: { seq: String(s.head.seq), hash: s.head.hash },
           },
-          null,
+          bigintsAsText,
           2,
         ) + '\n',
       )
@@ -116,6 +117,7 @@ export async function statementCommand(
       lines.push(`  payout ${money(s.result.payout)}, balance owed ${money(s.result.balance)}`)
       for (const w of s.result.warnings) lines.push(`  note: ${w}`)
     }
+    lines.push(...statementNoteLines(s.notes, currency))
     lines.push(`  year to date ${money(s.yearToDateMinor)}`, `  ledger head ${s.head.seq}: ${s.head.hash}`)
     io.stdout(lines.join('\n') + '\n')
     return 0

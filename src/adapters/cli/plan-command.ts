@@ -8,7 +8,9 @@ import { formatPlanIssue, parsePlan } from '../../core/plans/parse-plan.ts'
 import { summarizePlan } from '../../core/plans/summarize-plan.ts'
 import type { Database } from '../../app/ports/sql.ts'
 import { openDatabase } from '../db/open-database.ts'
+import { addAcknowledgeCommands } from './acknowledge-command.ts'
 import type { Io } from './main.ts'
+import { addPlanDocumentCommand } from './plan-document-command.ts'
 import { actor, dbOptions, type DbOptions, type OpenDb, withDb } from './with-db.ts'
 
 const BAD_INPUT = 1
@@ -126,6 +128,8 @@ Which version a close uses:
       }),
     )
   })
+  addPlanDocumentCommand(plan, io, done, openDb)
+  addAcknowledgeCommands(plan, io, done, openDb)
   return plan
 }
 

@@ -133,8 +133,9 @@ export async function computeClose(
   }
   const booked = new Map<string, bigint>()
   for (const row of await tx.query<{ rep_id: string; total: string }>(
+    // Adjustments of accepted disputes (close_id 'dispute:N') are decisions, not computed: not reconciled.
     `select rep_id, sum(amount_minor)::text as total from ledger_entries
-      where org_id = $1 and period = any($2::text[]) group by rep_id`,
+      where org_id = $1 and period = any($2::text[]) and close_id not like 'dispute:%' group by rep_id`,
     [args.orgId, periodKeys(kind, first, index - 1)],
   )) {
     booked.set(row.rep_id, BigInt(row.total))

@@ -5,7 +5,8 @@ import type { Database } from '../ports/sql.ts'
 import { CloseError } from './close-period.ts'
 
 /**
- * Reopens a closed period: every ledger entry of the period is reversed by a new entry (nothing is
+ * Reopens a closed period: every ledger entry of the period (but the adjustments of accepted
+ * disputes, which are decisions, not computed) is reversed by a new entry (nothing is
  * deleted), the period is open again, and the reason is in the audit log. A later closed period
  * of the same kind must be reopened first.
  */
@@ -35,7 +36,7 @@ export async function reopenPeriod(
     }
     const rows = await tx.query<Record<string, unknown>>(
       `select * from ledger_entries e where org_id = $1 and period = $2
-          and kind <> 'reversal'
+          and kind <> 'reversal' and close_id not like 'dispute:%'
           and not exists (select 1 from ledger_entries r where r.org_id = e.org_id and r.kind = 'reversal'
                            and r.ref ->> 'reverses' = e.seq::text)
         order by seq`,

@@ -1,5 +1,6 @@
 import type { RepJson } from '../../core/engine/result-json.ts'
 import { PlanVersions } from '../close/plans-of-record.ts'
+import { type StatementNotes, statementNotes } from '../disputes/statement-notes.ts'
 import { ledgerHead } from '../ledger/ledger.ts'
 import type { Queryable } from '../ports/sql.ts'
 
@@ -190,6 +191,8 @@ export async function statementFor(
   closedAt: string
   /** What each prior-period adjustment of this close refers to (the ledger entry's `ref`). */
   adjustments: Record<string, unknown>[]
+  /** The acknowledgement of the plan version in force, disputes, and the ledger lines by seq. */
+  notes: StatementNotes
 }> {
   const close = await latestClose(db, args.orgId, args.period)
   if (close === null) throw new PayoutError('payout.not_closed', `${args.period} is not closed.`)
@@ -232,5 +235,6 @@ export async function statementFor(
     head: await ledgerHead(db, args.orgId),
     closedAt: close.at,
     adjustments,
+    notes: await statementNotes(db, args),
   }
 }
