@@ -133,7 +133,7 @@ export function outcomeNotes(
           p: yours
             ? `You own it. ${WORDS[kind].action} In the app, or: followthrough outcomes apply ${o.id} --note "what was done" (or: followthrough outcomes waive ${o.id} --reason "why").`
             : owner === null
-              ? 'Nobody owns it: the rep has no manager. Assign it, or apply or waive it yourself.'
+              ? 'Nobody owns it (the rep had no manager at the close): an owner or admin carries it out and records it, or asks for a waiver with a written reason.'
               : `Its owner is ${owner.name}. You are told as an owner or admin of the organization.`,
         },
       ]
@@ -161,7 +161,8 @@ export function outcomeNotes(
 export function composeOutcomes(kind: NotificationKind): Compose {
   return (recipient, notes) => {
     const [only] = notes
-    if (notes.length === 1 && only !== undefined) return { subject: only.subject, blocks: only.blocks }
+    if (notes.length === 1 && only !== undefined)
+      return { subject: only.subject, blocks: [{ p: `Hello ${recipient.name},` }, ...only.blocks] }
     const word = kind === 'outcome_due' ? 'due' : 'overdue'
     return {
       subject: `${count(notes.length, 'follow-through item')} ${notes.length === 1 ? 'is' : 'are'} ${word}`,
