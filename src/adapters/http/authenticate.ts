@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { resolveSession } from '../../app/auth/sessions.ts'
-import { resolveApiToken } from '../../app/auth/tokens.ts'
+import { noteApiTokenUse, resolveApiToken } from '../../app/auth/tokens.ts'
 import { DomainError } from '../../core/domain-error.ts'
 import { markSessionExpired, ROLES, type Role, type ServerDeps } from './context.ts'
 import { clearSessionCookies, CSRF_HEADER, csrfTokenFor, SESSION_COOKIE } from './cookies.ts'
@@ -39,6 +39,7 @@ export function authenticate(deps: ServerDeps) {
       const token = match?.[1] === undefined ? null : await resolveApiToken(deps.db, match[1])
       if (token === null)
         throw new DomainError('auth.bad_token', 'The API token is not valid (or was revoked).')
+      await noteApiTokenUse(deps.db, token.orgId, token.tokenId, deps.now())
       request.principal = {
         personId: token.personId,
         orgId: token.orgId,

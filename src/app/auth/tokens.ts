@@ -1,4 +1,5 @@
 import { DomainError } from '../../core/domain-error.ts'
+import { withOrgScope } from '../ports/org-scope.ts'
 import type { Database, Queryable } from '../ports/sql.ts'
 import { recordAudit } from './audit.ts'
 import { newId, newSecret, sha256Hex } from './secrets.ts'
@@ -122,4 +123,27 @@ export async function resolveApiToken(
     repId: row.rep_id,
     scopes: row.scopes,
   }
+}
+
+/** last_used_at is written at most this often per token and process, not on every request. */
+const NOTE_USE_EVERY_MS = 60 * 1000
+const lastNoted = new Map<string, number>()
+
+/** Records that a token was used (at most once a minute per token in this process). */
+export async function noteApiTokenUse(
+  db: Database,
+  orgId: string,
+  tokenId: string,
+  now: Date,
+): Promise<void> {
+  const last = lastNoted.get(tokenId)
+  if (last !== undefined && now.getTime() - last < NOTE_USE_EVERY_MS) return
+  lastNoted.set(tokenId, now.getTime())
+  await withOrgScope(db, orgId, (tx) =>
+    tx.query('update api_tokens set last_used_at = $3 where org_id = $1 and id = $2', [
+      orgId,
+      tokenId,
+      now.toISOString(),
+    ]),
+  )
 }
