@@ -6,6 +6,7 @@ import { listUnacknowledged } from '../../src/app/acknowledgements/list-unacknow
 import { closePeriod } from '../../src/app/close/close-period.ts'
 import { statementFor } from '../../src/app/payouts/payouts.ts'
 import { publishPlan } from '../../src/app/plans/publish-plan.ts'
+import { withOrgScope } from '../../src/app/ports/org-scope.ts'
 import type { Database } from '../../src/app/ports/sql.ts'
 import { statementCommand } from '../../src/adapters/cli/payout-command.ts'
 import { testDatabase } from '../support/db.ts'
@@ -178,5 +179,23 @@ describe('acknowledgements', () => {
     expect((await acknowledgementStatus(db, { orgId: ORG, repId: 'r01', period: '2026-02' }))?.version).toBe(
       2,
     )
+  })
+  it('runs as the app role under row-level security', async () => {
+    const out = await withOrgScope(db, ORG, (tx) =>
+      acknowledgePlan(tx, {
+        orgId: ORG,
+        actor: rep('r02'),
+        repId: 'r02',
+        planId: 'msp-ae',
+        version: 1,
+        typedName: 'Ben Okafor',
+        now,
+      }),
+    )
+    expect(out).toMatchObject({ already: false, acknowledgement: { repId: 'r02', version: 1 } })
+    // another organization's scope sees no row of acme
+    expect(
+      await withOrgScope(db, 'other', (tx) => listUnacknowledged(tx, { orgId: ORG, actor: admin, now })),
+    ).toEqual([])
   })
 })

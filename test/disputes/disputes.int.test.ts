@@ -8,6 +8,7 @@ import { resolveDispute } from '../../src/app/disputes/resolve-dispute.ts'
 import { statementNotes } from '../../src/app/disputes/statement-notes.ts'
 import { verifyLedger } from '../../src/app/ledger/ledger.ts'
 import { payrollFor } from '../../src/app/payouts/payouts.ts'
+import { withOrgScope } from '../../src/app/ports/org-scope.ts'
 import type { Database } from '../../src/app/ports/sql.ts'
 import { testDatabase } from '../support/db.ts'
 import { example, seed } from '../support/seed.ts'
@@ -297,6 +298,36 @@ describe('disputes', () => {
     expect(notes.disputeAdjustments).toMatchObject([
       { disputeId: 1, disputedPeriod: '2026-01', amountMinor: 50000n },
     ])
+    expect(await verifyLedger(db, ORG)).toMatchObject({ ok: true })
+  })
+  it('runs as the app role under row-level security', async () => {
+    // Given February closed again; March reopened, so open
+    const line = (await statementNotes(db, { orgId: ORG, rep: 'r01', period: '2026-02' })).ledgerLines.find(
+      (l) => l.kind === 'commission' && l.rule === 'mrr',
+    )
+    const d = await withOrgScope(db, ORG, (tx) =>
+      openDispute(tx, {
+        orgId: ORG,
+        actor: rep('r01'),
+        now: at('2026-04-05'),
+        ledgerSeq: line?.seq ?? 0n,
+        message: 'D3?',
+      }),
+    )
+    const accepted = await withOrgScope(db, ORG, (tx) =>
+      resolveDispute(tx, {
+        orgId: ORG,
+        actor: admin,
+        now: at('2026-04-06'),
+        id: d.id,
+        decision: 'accept',
+        amountMinor: -1000n,
+      }),
+    )
+    expect(accepted.adjustment).toMatchObject({ amountMinor: -1000n, period: '2026-03' })
+    expect(await withOrgScope(db, 'other', (tx) => listDisputes(tx, { orgId: ORG, actor: admin }))).toEqual(
+      [],
+    )
     expect(await verifyLedger(db, ORG)).toMatchObject({ ok: true })
   })
 })
