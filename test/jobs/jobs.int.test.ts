@@ -124,7 +124,12 @@ describe(`background jobs (${onPostgres ? 'pg-boss' : 'in-process'})`, () => {
       'id,rep,closed_on,type,mrr\nJ1,r01,2026-03-01,managed,100.00\nJ2,r02,2026-03-01,managed,200.00\n'
     const { id } = await enqueue('flakyImport', { kind: 'deals', name: 'late.csv', text })
     const job = await poll(id, finished)
-    expect(job).toMatchObject({ state: 'done', attempts: 2, result: { counts: { added: 0, unchanged: 2 } } })
+    expect(job).toMatchObject({
+      error: null,
+      state: 'done',
+      attempts: 2,
+      result: { counts: { added: 0, unchanged: 2 } },
+    })
     const rows = await db.query(
       `select (select count(*)::int from deals where org_id = 'acme' and id in ('J1', 'J2')) as deals,
               (select count(*)::int from deal_credits where org_id = 'acme' and deal_id in ('J1', 'J2')) as credits,
@@ -185,6 +190,27 @@ describe(`background jobs (${onPostgres ? 'pg-boss' : 'in-process'})`, () => {
     expect((await poll(id, () => true)).state).toBe('queued')
     runner = await start()
     expect(await poll(id, finished)).toMatchObject({ state: 'done', result: { ran: 1 } })
+  })
+
+  it('enqueues the hourly kinds once per organization and hour, however many runners start', async () => {
+    const { overdueJob } = await import('../../src/adapters/jobs/job-handlers.ts')
+    runner = await start({ handlers: { ...handlers, overdue: overdueJob }, scheduleEveryMs: 60_000 })
+    const second = await start({ handlers: { ...handlers, overdue: overdueJob }, scheduleEveryMs: 60_000 })
+    await second.stop()
+    const rows = await db.query<{ org_id: string; idempotency_key: string }>(
+      `select org_id, idempotency_key from jobs where kind = 'overdue' order by org_id`,
+    )
+    expect(rows).toEqual([
+      { org_id: 'acme', idempotency_key: 'overdue:2026-03-02T15' },
+      { org_id: 'other', idempotency_key: 'overdue:2026-03-02T15' },
+    ])
+    const [acme] = await db.query<{ id: string }>(
+      `select id from jobs where kind = 'overdue' and org_id = 'acme'`,
+    )
+    expect(await poll(acme?.id ?? '', finished)).toMatchObject({
+      state: 'done',
+      result: { today: '2026-03-02', overdue: [] },
+    })
   })
 
   it('shows a job to its organization only', async () => {

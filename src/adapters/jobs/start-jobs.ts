@@ -5,6 +5,7 @@ import type { Database } from '../../app/ports/sql.ts'
 import { startBossQueue } from './boss-queue.ts'
 import { defaultJobHandlers } from './job-handlers.ts'
 import { startLocalQueue, type RunningQueue } from './local-queue.ts'
+import { HOURLY_KINDS, startSchedule } from './schedule.ts'
 
 export interface JobsDeps {
   readonly db: Database
@@ -20,6 +21,8 @@ export interface JobsDeps {
   /** The first retry's delay, doubled for each next one (pg-boss: whole seconds, at least 1). */
   readonly retryBaseMs?: number
   readonly onError?: (error: unknown) => void
+  /** How often to enqueue the hourly kinds (overdue, notifications) for every organization; null: never. */
+  readonly scheduleEveryMs?: number | null
 }
 
 export interface JobRunner {
@@ -60,6 +63,10 @@ export async function startJobs(deps: JobsDeps): Promise<JobRunner> {
     queue = await startLocalQueue(run, opts)
     backend = 'local'
   }
+  const every = deps.scheduleEveryMs === undefined ? 60 * 60_000 : deps.scheduleEveryMs
+  const hourly = HOURLY_KINDS.filter((kind) => run.handlers[kind] !== undefined)
+  const stopSchedule =
+    every === null ? async () => {} : startSchedule(deps.db, deps.now, hourly, every, opts.onError)
   return {
     backend,
     enqueue: async (input) => {
@@ -67,6 +74,9 @@ export async function startJobs(deps: JobsDeps): Promise<JobRunner> {
       notifyJobs()
       return out
     },
-    stop: () => queue.stop(),
+    stop: async () => {
+      await stopSchedule()
+      await queue.stop()
+    },
   }
 }
