@@ -18,6 +18,8 @@ export function useMe() {
   return useQuery({
     queryKey: ['me'],
     queryFn: async (): Promise<Me | null> => {
+      const state = await api.get<{ signedIn: boolean }>('/auth/state')
+      if (!state.signedIn) return null
       try {
         return await api.get<Me>('/auth/me')
       } catch (error) {
@@ -32,3 +34,19 @@ export function useMe() {
 export const canSeeTeam = (role: Role): boolean => role !== 'rep'
 export const isExecutive = (role: Role): boolean => role === 'owner' || role === 'admin'
 export const isFinance = (role: Role): boolean => role === 'owner' || role === 'admin' || role === 'finance'
+
+export interface Organization {
+  readonly id: string
+  readonly name: string
+  readonly currency: string
+  readonly timezone: string
+}
+
+/** The organization: its currency and time zone format money and dates everywhere. */
+export function useOrg() {
+  return useQuery({
+    queryKey: ['organization'],
+    queryFn: () => api.get<Organization>('/organization'),
+    staleTime: 300_000,
+  })
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod'
+import { progressReport, type RepProgress } from '../../../app/progress/progress.ts'
+import { formatMoney, formatMoneyForPeople, getCurrency } from '../../../core/money/money.ts'
+import { formatFixed, type Rational } from '../../../core/money/rational.ts'
+import { orgTx, requireRole, ROLES, type ServerDeps, type ZodApp } from '../context.ts'
+import { errors, localDate } from '../schemas.ts'
+import { minorToJson, requireRepVisible, visibleReps } from '../scope.ts'
+
+/** An exact quantity as a decimal with 4 places (values in the metric's units, attainment factors). */
+const decimal = (r: Rational): string => formatFixed(r, 4)
+const decimalOrNull = (r: Rational | null): string | null => (r === null ? null : decimal(r))
+
+const stake = z.object({
+  kind: z.enum(['gate', 'tier', 'rule']),
+  source: z.string(),
+  at: z.string(),
+  now: z.boolean(),
+  gap: z.string().nullable(),
+  amountMinor: z.number().nullable(),
+  words: z.string(),
+})
+
+const metric = z.object({
+  metric: z.string(),
+  money: z.boolean(),
+  value: z.string(),
+  quota: z.string().nullable(),
+  attainment: z.string().nullable(),
+  projectedValue: z.string().nullable(),
+  projectedAttainment: z.string().nullable(),
+  stakes: z.array(stake),
+  sentence: z.string(),
+})
+
+const repProgress = z
+  .object({
+    rep: z.string(),
+    repName: z.string(),
+    plan: z.string(),
+    period: z.string(),
+    currency: z.string(),
+    closed: z.boolean(),
+    asOf: z.string(),
+    periodEnd: z.string(),
+    elapsedBusinessDays: z.number(),
+    totalBusinessDays: z.number(),
+    metrics: z.array(metric),
+    earnedSoFarMinor: z.number(),
+    earnedSoFar: z.string(),
+    earnedSoFarText: z.string(),
+  })
+  .meta({ id: 'RepProgress' })
+
+function toJson(p: RepProgress): z.infer<typeof repProgress> {
+  const currency = getCurrency(p.currency)
+  return {
+    rep: p.rep,
+    repName: p.repName,
+    plan: p.plan,
+    period: p.period,
+    currency: p.currency,
+    closed: p.closed,
+    asOf: p.asOf,
+    periodEnd: p.periodEnd,
+    elapsedBusinessDays: p.elapsedBusinessDays,
+    totalBusinessDays: p.totalBusinessDays,
+    metrics: p.metrics.map((m) => ({
+      metric: m.metric,
+      money: m.money,
+      value: decimal(m.value),
+      quota: decimalOrNull(m.quota),
+      attainment: decimalOrNull(m.attainment),
+      projectedValue: decimalOrNull(m.projectedValue),
+      projectedAttainment: decimalOrNull(m.projectedAttainment),
+      stakes: m.stakes.map((s) => ({
+        kind: s.kind,
+        source: s.source,
+        at: decimal(s.at),
+        now: s.now,
+        gap: decimalOrNull(s.gap),
+        amountMinor: s.amountMinor === null ? null : minorToJson(s.amountMinor),
+        words: s.words,
+      })),
+      sentence: m.sentence,
+    })),
+    earnedSoFarMinor: minorToJson(p.earnedSoFarMinor),
+    earnedSoFar: formatMoney(p.earnedSoFarMinor, currency?.digits ?? 2),
+    earnedSoFarText:
+      currency === null ? String(p.earnedSoFarMinor) : formatMoneyForPeople(p.earnedSoFarMinor, currency),
+  }
+}
+
+/**
+ * Live progress of the open period: per rep and metric, progress to goal, pace by business days,
+ * what is at stake, and the estimated earnings so far, computed by the one engine on the data as
+ * it stands. A rep sees their own; a manager their tree; owner, admin and finance everyone.
+ */
+export async function progressRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
+  app.get(
+    '/progress',
+    {
+      preHandler: requireRole(...ROLES),
+      schema: {
+        tags: ['progress'],
+        summary: 'Progress, pace and what is at stake in the open period (as of today or a date)',
+        querystring: z.object({ rep: z.string().optional(), asOf: localDate.optional() }),
+        response: { 200: z.object({ items: z.array(repProgress) }), ...errors },
+      },
+    },
+    async (request) =>
+      orgTx(request, deps, async (tx, principal) => {
+        const visible = await visibleReps(tx, principal)
+        const rep =
+          request.query.rep ?? (principal.role === 'rep' ? (principal.repId ?? undefined) : undefined)
+        if (rep !== undefined) await requireRepVisible(tx, principal, rep)
+        const report = await progressReport(tx, {
+          orgId: principal.orgId,
+          now: deps.now(),
+          ...(rep === undefined ? {} : { rep }),
+          ...(request.query.asOf === undefined ? {} : { asOf: request.query.asOf }),
+        })
+        return {
+          items: report.reps.filter((r) => visible === null || visible.includes(r.rep)).map(toJson),
+        }
+      }),
+  )
+}
