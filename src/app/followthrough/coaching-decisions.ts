@@ -72,11 +72,16 @@ export async function decideCoaching(
   const from = periodStart(key.kind, first)
   const to = periodEnd(key.kind, key.index)
   const keys = Array.from({ length: key.index - first + 1 }, (_, i) => periodKey(key.kind, first + i))
-  const loaded = await loadRecords(tx, args.orgId, plans, formatLocalDate(to), {
+  // As the close reads them (activities only when a plan counts them).
+  const range = {
     from: formatLocalDate(from),
     to: formatLocalDate(to),
     periods: keys,
-  })
+    activities: plans.some((p) =>
+      p.metrics.some((m) => m.source.kind === 'count' && m.source.of === 'activities'),
+    ),
+  }
+  const loaded = await loadRecords(tx, args.orgId, plans, formatLocalDate(to), range)
   if (!loaded.ok) throw new Error('The records no longer check while deciding coaching plans.')
   const run = toResultJson(runEngine(plans, loaded.records, { from, to }))
   for (const c of toProbe) {

@@ -19,11 +19,26 @@ export async function loadDueDays(db: Queryable, orgId: string): Promise<(effect
   return (effect) => days(table[effect]) ?? fallback
 }
 
-/** Sets the due days per effect (`default` and effect names); kept in org_settings with who set it. */
+/** Sets the due days per effect (`default` and effect names); kept in org_settings, the change in the audit log. */
 export async function setDueDays(
   db: Queryable,
   args: { orgId: string; actor: string; now: Date; days: Readonly<Record<string, number>> },
 ): Promise<void> {
+  const [before] = await db.query<{ value: unknown }>(
+    'select value from org_settings where org_id = $1 and key = $2',
+    [args.orgId, DUE_DAYS_KEY],
+  )
+  await db.query(
+    `insert into audit_log (org_id, at, actor, action, subject, before, after) values ($1, $2, $3, 'settings.change', $4, $5, $6)`,
+    [
+      args.orgId,
+      args.now.toISOString(),
+      args.actor,
+      DUE_DAYS_KEY,
+      before === undefined ? null : JSON.stringify(before.value),
+      JSON.stringify(args.days),
+    ],
+  )
   await db.query(
     `insert into org_settings (org_id, key, value, updated_at, updated_by) values ($1, $2, $3, $4, $5)
      on conflict (org_id, key) do update set value = $3, updated_at = $4, updated_by = $5`,
