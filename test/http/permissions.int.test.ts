@@ -31,6 +31,8 @@ const MATRIX: readonly Cell[] = [
     body: { email: 'invitee@example.com', role: 'finance' },
     allowed: O_A,
   },
+  { method: 'GET', url: '/api/auth/invitations', allowed: O_A },
+  { method: 'DELETE', url: `/api/auth/invitations/${'0'.repeat(64)}`, allowed: O_A },
   { method: 'POST', url: '/api/auth/tokens', body: { name: 'matrix', scopes: ['read'] }, allowed: O_A },
   { method: 'GET', url: '/api/auth/tokens', allowed: O_A },
   { method: 'DELETE', url: '/api/auth/tokens/no-such-token', allowed: O_A },

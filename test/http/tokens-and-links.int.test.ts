@@ -67,6 +67,29 @@ describe('password reset', () => {
 })
 
 describe('invitations', () => {
+  it('are listed while open and stop working once withdrawn', async () => {
+    const owner = await f.signIn(f.owner.email, f.owner.password)
+    await owner.request('POST', '/api/auth/invitations', { email: 'wes@acme.example', role: 'finance' })
+    const token = tokenIn(f.mail.at(-1))
+    const open = (await owner.request('GET', '/api/auth/invitations')).json() as {
+      items: { id: string; email: string }[]
+    }
+    const listed = open.items.find((i) => i.email === 'wes@acme.example')
+    expect(listed?.id).toMatch(/^[0-9a-f]{64}$/)
+    expect(JSON.stringify(open)).not.toContain(token)
+    expect((await owner.request('DELETE', `/api/auth/invitations/${listed?.id ?? ''}`)).statusCode).toBe(200)
+    const accept = await f.app.inject({
+      method: 'POST',
+      url: '/api/auth/invitations/accept',
+      payload: { token, password: 'wes-password-1' },
+    })
+    expect(accept.json()).toMatchObject({ error: { code: 'auth.link_used' } })
+    const after = (await owner.request('GET', '/api/auth/invitations')).json() as {
+      items: { email: string }[]
+    }
+    expect(after.items.map((i) => i.email)).not.toContain('wes@acme.example')
+  })
+
   it('create a login with the role and rep, once', async () => {
     const owner = await f.signIn(f.owner.email, f.owner.password)
     const res = await owner.request('POST', '/api/auth/invitations', {

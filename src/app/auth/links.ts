@@ -215,3 +215,71 @@ export async function acceptInvitation(
     return { orgId: link.org_id, personId }
   })
 }
+
+/** An invitation not yet accepted; `id` is the SHA-256 of its secret (the secret itself is not kept). */
+export interface PendingInvitation {
+  id: string
+  email: string
+  name: string
+  role: PersonRole
+  repId: string | null
+  createdBy: string
+  createdAt: Date
+  expiresAt: Date
+}
+
+const asDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)))
+
+/** The invitations still open (neither accepted nor expired nor revoked), newest first. */
+export async function listPendingInvitations(
+  tx: Queryable,
+  orgId: string,
+  now: Date,
+): Promise<PendingInvitation[]> {
+  const rows = await tx.query<{
+    token_hash: string
+    email: string
+    name: string
+    role: PersonRole
+    rep_id: string | null
+    created_by: string
+    created_at: unknown
+    expires_at: unknown
+  }>(
+    `select * from auth_links where org_id = $1 and kind = 'invite' and used_at is null and expires_at > $2
+      order by created_at desc, token_hash`,
+    [orgId, now.toISOString()],
+  )
+  return rows.map((r) => ({
+    id: r.token_hash,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    repId: r.rep_id,
+    createdBy: r.created_by,
+    createdAt: asDate(r.created_at),
+    expiresAt: asDate(r.expires_at),
+  }))
+}
+
+/** Withdraws an open invitation: its link stops working (as if used). */
+export async function revokeInvitation(
+  tx: Queryable,
+  args: { orgId: string; id: string; by: string; now: Date },
+): Promise<void> {
+  const rows = await tx.query<{ email: string }>(
+    `update auth_links set used_at = $3 where org_id = $1 and token_hash = $2 and kind = 'invite' and used_at is null
+     returning email`,
+    [args.orgId, args.id, args.now.toISOString()],
+  )
+  const revoked = rows[0]
+  if (revoked === undefined)
+    throw new DomainError('invitation.not_found', 'There is no open invitation with this id.')
+  await recordAudit(tx, {
+    orgId: args.orgId,
+    actor: args.by,
+    action: 'invitation.revoke',
+    subject: `email:${revoked.email}`,
+    at: args.now,
+  })
+}
