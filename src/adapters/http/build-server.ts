@@ -23,7 +23,10 @@ import { importRoutes } from './routes/imports.ts'
 import { invitationRoutes } from './routes/invitations.ts'
 import { payoutRoutes } from './routes/payouts.ts'
 import { periodRoutes } from './routes/periods.ts'
+import { organizationRoutes } from './routes/organization.ts'
 import { planRoutes } from './routes/plans.ts'
+import { sessionStateRoutes } from './routes/session-state.ts'
+import { progressRoutes } from './routes/progress.ts'
 import { quotaRoutes } from './routes/quotas.ts'
 import { repRoutes } from './routes/reps.ts'
 import { tokenRoutes } from './routes/tokens.ts'
@@ -49,6 +52,9 @@ const routeModules: readonly RouteModule[] = [
   importRoutes,
   periodRoutes,
   payoutRoutes,
+  progressRoutes,
+  organizationRoutes,
+  sessionStateRoutes,
   auditRoutes,
   webhookRoutes,
 ]
