@@ -75,7 +75,10 @@ describe('runNotifications over SMTP', () => {
     const digest = sink.received.find((m) => m.subject.startsWith('Weekly digest'))
     expect(digest?.raw).toMatch(/Content-Type: text\/plain/i)
     expect(digest?.raw).toMatch(/Content-Type: text\/html/i)
-    expect(digest?.raw).toContain('Rob Rep')
+    expect(digest?.text).toContain(
+      '- Rob Rep: a formal warning: “Below half of the MRR goal” (2026-01, rule low_mrr, due Feb 7, 2026)',
+    )
+    expect(digest?.text).toContain('- Rae Rep: 2 days of paid time off (2026-01, rule top, due Feb 7, 2026)')
 
     // And the outbox records each as sent with the server's message id
     const outbox = await listOutbox(db, { orgId: 'acme' })

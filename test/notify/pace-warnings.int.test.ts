@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSmtpMailer, type SmtpMailer } from '../../src/adapters/mail/smtp-mailer.ts'
 import { DEFAULT_FROM } from '../../src/adapters/mail/mail-config.ts'
+import { openDispute } from '../../src/app/disputes/open-dispute.ts'
+import { appendLedger } from '../../src/app/ledger/ledger.ts'
 import { runNotifications } from '../../src/app/notify/run-notifications.ts'
 import { appSources } from '../../src/app/notify/sources.ts'
 import type { Database } from '../../src/app/ports/sql.ts'
@@ -51,6 +53,36 @@ beforeAll(async () => {
     timeoutMs: 5000,
   })
   await seed(db, 'pace', { plans: [PLAN], reps: REPS, deals: DEALS })
+  // Rob disputes his January commission line of 120.00 (January closed).
+  await db.query(
+    `insert into periods (org_id, kind, key, status, closed_at) values ('pace', 'month', '2026-01', 'closed', '2026-02-02T10:00:00Z')`,
+  )
+  const { seq } = await appendLedger(
+    db,
+    'pace',
+    [
+      {
+        period: '2026-01',
+        repId: 'r1',
+        kind: 'commission',
+        rule: 'mrr',
+        deal: null,
+        amountMinor: 12000n,
+        forfeitedMinor: 0n,
+        cappedMinor: 0n,
+        closeId: 'c-jan',
+        ref: null,
+      },
+    ],
+    '2026-02-02T10:00:00Z',
+  )
+  await openDispute(db, {
+    orgId: 'pace',
+    actor: { id: 'p-rob', role: 'rep', repId: 'r1' },
+    now: new Date('2026-02-05T10:00:00Z'),
+    ledgerSeq: seq,
+    message: 'The Contoso deal is missing',
+  })
 })
 
 afterAll(async () => {
@@ -73,7 +105,7 @@ describe('pace warnings and the digest from progress', () => {
     expect(warnings.map((m) => `${m.to.join(',')} | ${m.subject}`)).toEqual([
       'rob@pace.test | Pace warning for 2026-02: new_mrr at 40% by Feb 28, 2026 at this pace',
     ])
-    const text = warnings[0]?.raw.replace(/=\r?\n/g, '') ?? ''
+    const text = warnings[0]?.text ?? ''
     expect(text).toContain('you are at 16% of the new_mrr goal (40% on Feb 28 at this pace)')
     // The commission on 1,600 at 10% is 160.00, forfeited below the gate.
     expect(text).toContain('the mrr commission of about 160.00 USD is forfeited')
@@ -84,10 +116,14 @@ describe('pace warnings and the digest from progress', () => {
     const digest = sink.received.find((m) => m.subject.startsWith('Weekly digest'))
     expect(digest?.to).toEqual(['maria@pace.test'])
     expect(digest?.subject).toBe('Weekly digest 2026-02-09: 2 reps, 0 due, 0 overdue')
-    const text = digest?.raw.replace(/=\r?\n/g, '') ?? ''
+    const text = digest?.text ?? ''
     // Rae earns 10% of 5,200.00 so far; Rob's commission is forfeited below the gate for now.
     expect(text).toContain('Rae Rep (2026-02): new_mrr 52%, 130% at this pace; earned so far 520.00 USD')
     expect(text).toContain('Rob Rep (2026-02): new_mrr 16%, 40% at this pace; earned so far 0.00 USD')
+    expect(text).toContain('Open disputes: 1')
+    expect(text).toContain(
+      'Rob Rep (2026-01): the commission line of mrr: “The Contoso deal is missing” (120.00 USD)',
+    )
   })
 
   it('warns once a week, whatever the number of runs', async () => {

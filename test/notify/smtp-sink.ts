@@ -6,6 +6,8 @@ export interface Received {
   readonly from: string
   readonly to: readonly string[]
   readonly subject: string
+  /** The text/plain part, decoded (quoted-printable or base64). */
+  readonly text: string
   readonly raw: string
 }
 
@@ -42,6 +44,24 @@ function subjectOf(raw: string): string {
   return decodeWords(line.replace(/^subject:\s*/i, ''))
 }
 
+/** The first text/plain part of a MIME message, its transfer encoding undone. */
+function textOf(raw: string): string {
+  const m = /Content-Type: text\/plain[^\n]*\r?\n((?:[^\r\n]+\r?\n)*)\r?\n([\s\S]*?)(?:\r?\n--|$)/i.exec(raw)
+  if (m === null) return ''
+  const headers = m[1] ?? ''
+  const body = m[2] ?? ''
+  if (/Content-Transfer-Encoding:\s*base64/i.test(headers))
+    return Buffer.from(body, 'base64').toString('utf8')
+  if (/Content-Transfer-Encoding:\s*quoted-printable/i.test(headers))
+    return Buffer.from(
+      body
+        .replace(/=\r?\n/g, '')
+        .replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+      'latin1',
+    ).toString('utf8')
+  return body
+}
+
 /** A real SMTP server on 127.0.0.1, on a free port, without TLS or authentication. */
 export async function startSmtpSink(): Promise<SmtpSink> {
   const sink = {
@@ -71,6 +91,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           from: mailFrom === false ? '' : mailFrom.address,
           to: session.envelope.rcptTo.map((r) => r.address),
           subject: subjectOf(raw),
+          text: textOf(raw),
           raw,
         })
         callback()

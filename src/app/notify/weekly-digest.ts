@@ -15,6 +15,8 @@ export interface OpenDispute {
   readonly period: string
   /** What is disputed, in a few words (the line, the rep's message). */
   readonly summary: string
+  /** The disputed line's amount, minor units of the organization's currency; null when not known. */
+  readonly amountMinor: bigint | null
 }
 
 export interface DigestInput {
@@ -62,7 +64,12 @@ export async function weeklyDigest(
             { heading: `Open disputes: ${disputes.length}` },
             disputes.length === 0
               ? { p: 'No statement line of your team is disputed.' }
-              : { list: disputes.map((d) => `${dir.repName(d.repId)} (${d.period}): ${d.summary}`) },
+              : {
+                  list: disputes.map(
+                    (d) =>
+                      `${dir.repName(d.repId)} (${d.period}): ${d.summary}${d.amountMinor === null ? '' : ` (${formatMoneyForPeople(d.amountMinor, dir.currency)})`}`,
+                  ),
+                },
           ]),
     ]
     notes.push({
