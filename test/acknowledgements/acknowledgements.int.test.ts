@@ -146,6 +146,14 @@ describe('acknowledgements', () => {
     expect(audit).toEqual([{ action: 'plan.acknowledge', subject: 'r01', actor: 'person-r01' }])
     const status = await acknowledgementStatus(db, { orgId: ORG, repId: 'r01', period: '2026-01' })
     expect(status?.acknowledgement?.typedName).toBe('ana   CASTILLO')
+    // acknowledged after 2026-01 was closed (2026-02-03): the statement still says so
+    expect(status?.closedAt).toBe('2026-02-03T10:00:00.000Z')
+    const out: string[] = []
+    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), isTTY: false }
+    await statementCommand('r01', '2026-01', {}, io, async () => ({ ...db, close: async () => undefined }))
+    expect(out.join('')).toContain(
+      'the plan version in force for 2026-01, when it was closed (acknowledged on 2026-02-04T08:30:00.000Z).',
+    )
     expect(
       (await listUnacknowledged(db, { orgId: ORG, actor: manager, now: at })).map((u) => u.repId),
     ).not.toContain('r01')

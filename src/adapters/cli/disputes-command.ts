@@ -232,14 +232,14 @@ export function statementNoteLines(notes: StatementNotes, currency: Currency): s
   const money = moneyOf(currency)
   const out: string[] = []
   const a = notes.acknowledgement
-  if (a !== null && a.acknowledgement === null)
+  const ack = a?.acknowledgement ?? null
+  if (a !== null && (ack === null || (a.closedAt !== null && ack.acknowledgedAt > a.closedAt)))
     out.push(
-      `  note: ${a.repId} had not acknowledged ${a.planId} v${a.version} (sha256 ${a.hash}), the plan version in force for ${a.period}.`,
+      `  note: ${a.repId} had not acknowledged ${a.planId} v${a.version} (sha256 ${a.hash}), the plan version in force for ${a.period}` +
+        (ack === null ? '.' : `, when it was closed (acknowledged on ${ack.acknowledgedAt}).`),
     )
-  else if (a !== null && a.acknowledgement !== null)
-    out.push(
-      `  plan ${a.planId} v${a.version} acknowledged as "${a.acknowledgement.typedName}" on ${a.acknowledgement.acknowledgedAt}`,
-    )
+  else if (a !== null && ack !== null)
+    out.push(`  plan ${a.planId} v${a.version} acknowledged as "${ack.typedName}" on ${ack.acknowledgedAt}`)
   for (const d of notes.disputes)
     out.push(
       `  dispute ${d.id} of ledger entry ${d.ledgerSeq}: ${d.state}${d.reason === null ? '' : ` (${d.reason})`}`,

@@ -4,6 +4,7 @@ import { DomainError } from '../../core/domain-error.ts'
 import { planForRepOn } from '../plans/plan-store.ts'
 import type { Queryable } from '../ports/sql.ts'
 import { type Acknowledgement, findAcknowledgement } from './acknowledge-plan.ts'
+import { isoOf } from './actor.ts'
 
 /** The plan version in force for a rep in a period, and the rep's acknowledgement of it (or null). */
 export interface AcknowledgementStatus {
@@ -12,6 +13,8 @@ export interface AcknowledgementStatus {
   readonly planId: string
   readonly version: number
   readonly hash: string
+  /** When the period's latest close ran (null: not closed). */
+  readonly closedAt: string | null
   readonly acknowledgement: Acknowledgement | null
 }
 
@@ -30,8 +33,13 @@ export async function acknowledgementStatus(
       'acknowledgement.bad_period',
       `"${args.period}" is not a period (2026-01, 2026-Q1 or 2026).`,
     )
-  const [closed] = await db.query<{ plan_id: string; plan_version: number; hash: string }>(
-    `select r.plan_id, r.plan_version, v.hash
+  const [closed] = await db.query<{
+    plan_id: string
+    plan_version: number
+    hash: string
+    started_at: unknown
+  }>(
+    `select r.plan_id, r.plan_version, v.hash, c.started_at
        from results r
        join close_runs c on c.org_id = r.org_id and c.id = r.close_id
        join plan_versions v on v.org_id = r.org_id and v.plan_id = r.plan_id and v.version = r.plan_version
@@ -40,14 +48,24 @@ export async function acknowledgementStatus(
       order by c.started_at desc, r.plan_id limit 1`,
     [args.orgId, args.repId, args.period],
   )
-  let found: { planId: string; version: number; hash: string } | null = null
+  let found: { planId: string; version: number; hash: string; closedAt: string | null } | null = null
   if (closed !== undefined) {
-    found = { planId: closed.plan_id, version: Number(closed.plan_version), hash: closed.hash }
+    found = {
+      planId: closed.plan_id,
+      version: Number(closed.plan_version),
+      hash: closed.hash,
+      closedAt: isoOf(closed.started_at),
+    }
   } else {
     const first = formatLocalDate(periodStart(key.kind, key.index))
     const on = await planForRepOn(db, args.orgId, args.repId, first)
     if (on?.version != null)
-      found = { planId: on.version.planId, version: on.version.version, hash: on.version.hash }
+      found = {
+        planId: on.version.planId,
+        version: on.version.version,
+        hash: on.version.hash,
+        closedAt: null,
+      }
   }
   if (found === null) return null
   return {

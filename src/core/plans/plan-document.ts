@@ -94,7 +94,9 @@ export function buildPlanDocument(plan: Plan, version: DocumentVersion): PlanDoc
 /** The first whole period of the plan's kind on or after `from`, and within the plan's effective range. */
 function examplePeriodIndex(plan: Plan, from: string): number {
   const candidates = [from, plan.effective.from].flatMap((d) => (d === undefined ? [] : [parseLocalDate(d)]))
-  const day = Math.max(...candidates.filter((d): d is number => d !== null))
+  const days = candidates.filter((d): d is number => d !== null)
+  if (days.length === 0) throw new Error(`examplesFrom "${from}" is not a date (YYYY-MM-DD)`)
+  const day = Math.max(...days)
   let index = periodIndexOf(plan.period, day)
   if (periodStart(plan.period, index) < day) index++
   return index
