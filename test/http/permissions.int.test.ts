@@ -62,6 +62,9 @@ const MATRIX: readonly Cell[] = [
   { method: 'GET', url: '/api/imports', allowed: O_A },
   { method: 'GET', url: '/api/imports/no-such-import', allowed: O_A },
   { method: 'GET', url: '/api/periods', allowed: EVERYONE },
+  { method: 'GET', url: '/api/progress', allowed: EVERYONE },
+  { method: 'GET', url: '/api/organization', allowed: EVERYONE },
+  { method: 'PATCH', url: '/api/organization', body: {}, allowed: O_A },
   { method: 'POST', url: '/api/periods/2026-03/dry-run', allowed: ['owner', 'admin', 'finance', 'manager'] },
   { method: 'POST', url: '/api/periods/2026-03/close', allowed: ['owner', 'admin', 'finance', 'manager'] },
   { method: 'POST', url: '/api/periods/2026-02/reopen', body: { reason: 'matrix' }, allowed: O_A_F },
@@ -80,6 +83,7 @@ const PUBLIC: readonly { method: Method; url: string }[] = [
   { method: 'GET', url: '/api/health' },
   { method: 'GET', url: '/api/ready' },
   { method: 'GET', url: '/api/setup' },
+  { method: 'GET', url: '/api/auth/state' },
   { method: 'GET', url: '/api/openapi.json' },
 ]
 
