@@ -10,9 +10,11 @@ import { addProgressCommand } from './progress-command.ts'
 import { importCommand } from './import-command.ts'
 import { builtInMappings } from '../import/load-mapping.ts'
 import { dbOptions, type DbOptions, type OpenDb } from './with-db.ts'
-import { addNotifyCommands } from './notify-command.ts'
 import { addWebhookCommands } from './webhooks-command.ts'
 import { addWorkerCommand } from './worker-command.ts'
+import { addNotifyCommands } from './notify-command.ts'
+import { addOutcomesCommands } from './outcomes-command.ts'
+import { addCoachingCommands } from './coaching-command.ts'
 
 const openDb: OpenDb = (opts) => openDatabase(opts)
 
@@ -22,12 +24,14 @@ const format = () =>
 /** The commands that work on the system of record: close, ledger, statements, payroll. */
 export function addDbCommands(program: Command, io: Io, done: (status: number) => void): void {
   addStoreCommands(program, io, openDb, done)
-  disputesCommand(program, io, done, openDb)
   addWebhookCommands(program, io, openDb, done)
   addWorkerCommand(program, io, openDb, done)
+  disputesCommand(program, io, done, openDb)
   addReportCommands(program, io, openDb, done)
   addProgressCommand(program, io, openDb, done)
   addNotifyCommands(program, io, openDb, done)
+  addOutcomesCommands(program, io, openDb, done)
+  addCoachingCommands(program, io, openDb, done)
   dbOptions(
     program
       .command('import')
