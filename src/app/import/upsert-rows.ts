@@ -1,71 +1,56 @@
 import type { ImportKind } from '../../core/imports/mapping.ts'
 import type { Queryable } from '../ports/sql.ts'
-import { creditsText, normalizeDecimal, stableJson, type StoredRow } from './stored-rows.ts'
+import { STORED_COLUMNS, type StoredBatch } from './stored-rows.ts'
 
 type SqlType = 'text' | 'bigint' | 'int' | 'date' | 'jsonb' | 'numeric'
 
 /** Where rows of one kind are stored, and their history. */
 export interface TableSpec {
+  readonly kind: ImportKind
   readonly table: string
   readonly key: readonly string[]
+  /** In the order of STORED_COLUMNS. */
   readonly columns: readonly { readonly name: string; readonly type: SqlType }[]
   readonly history: { readonly table: string; readonly key: readonly string[] }
   /** Deals: credits in deal_credits, compared with the row. */
   readonly credits: boolean
 }
 
-const text = (name: string) => ({ name, type: 'text' as const })
-
-export const TABLES: Readonly<Record<ImportKind, TableSpec>> = {
-  reps: {
-    table: 'reps',
-    key: ['id'],
-    columns: [
-      text('name'),
-      text('email'),
-      text('team'),
-      text('manager'),
-      text('plan'),
-      { name: 'hired_on', type: 'date' },
-      { name: 'left_on', type: 'date' },
-      { name: 'fields', type: 'jsonb' },
-    ],
-    history: { table: 'rep_history', key: ['rep_id'] },
-    credits: false,
-  },
-  deals: {
-    table: 'deals',
-    key: ['id'],
-    columns: [
-      text('closed_on'),
-      { name: 'amount_minor', type: 'bigint' },
-      { name: 'mrr_minor', type: 'bigint' },
-      text('type'),
-      text('customer'),
-      { name: 'term_months', type: 'int' },
-      text('cancelled_on'),
-      { name: 'fields', type: 'jsonb' },
-    ],
-    history: { table: 'deal_history', key: ['deal_id'] },
-    credits: true,
-  },
-  activities: {
-    table: 'activities',
-    key: ['id'],
-    columns: [text('rep_id'), text('kind'), text('occurred_on'), { name: 'fields', type: 'jsonb' }],
-    history: { table: 'activity_history', key: ['activity_id'] },
-    credits: false,
-  },
-  quotas: {
-    table: 'quotas',
-    key: ['rep_id', 'period', 'metric'],
-    columns: [{ name: 'amount', type: 'numeric' }],
-    history: { table: 'quota_history', key: ['rep_id', 'period', 'metric'] },
-    credits: false,
-  },
+const TYPES: Readonly<Record<string, SqlType>> = {
+  amount_minor: 'bigint',
+  mrr_minor: 'bigint',
+  term_months: 'int',
+  hired_on: 'date',
+  left_on: 'date',
+  fields: 'jsonb',
+  amount: 'numeric',
 }
 
-export type RowStatus = 'added' | 'changed' | 'unchanged'
+const spec = (
+  kind: ImportKind,
+  key: readonly string[],
+  history: readonly [string, readonly string[]],
+): TableSpec => ({
+  kind,
+  table: kind,
+  key,
+  columns: STORED_COLUMNS[kind].map((name) => ({ name, type: TYPES[name] ?? 'text' })),
+  history: { table: history[0], key: history[1] },
+  credits: kind === 'deals',
+})
+
+export const TABLES: Readonly<Record<ImportKind, TableSpec>> = {
+  reps: spec('reps', ['id'], ['rep_history', ['rep_id']]),
+  deals: spec('deals', ['id'], ['deal_history', ['deal_id']]),
+  activities: spec('activities', ['id'], ['activity_history', ['activity_id']]),
+  quotas: spec('quotas', ['rep_id', 'period', 'metric'], ['quota_history', ['rep_id', 'period', 'metric']]),
+}
+
+export interface BatchCounts {
+  readonly added: number
+  readonly changed: number
+  readonly unchanged: number
+}
 
 export interface UpsertContext {
   readonly orgId: string
@@ -77,196 +62,153 @@ export interface UpsertContext {
   readonly assumeNew: boolean
 }
 
-const keyOf = (key: readonly string[]): string => key.join('\u0000')
+/**
+ * Stores a batch in one statement, set-based in SQL: the batch's columns come in as arrays
+ * (unnest), are compared with the stored rows (`is distinct from`, and a deal's credits), new
+ * rows are inserted, changed ones updated with a history row (before, after: each column as
+ * text, fields as JSON, a deal's credits as `rep:percent;…`), unchanged ones left alone; a
+ * changed deal's credits are replaced. When the table held none of the organization's rows,
+ * the rows are inserted without looking anything up. See ADR 0006.
+ */
+export async function upsertBatch(
+  tx: Queryable,
+  spec: TableSpec,
+  ctx: UpsertContext,
+  batch: StoredBatch,
+): Promise<BatchCounts> {
+  if (batch.length === 0) return { added: 0, changed: 0, unchanged: 0 }
+  const arrays = [...batch.keys, ...spec.columns.map((c) => batch.columns[c.name] ?? [])]
+  const credits = spec.credits ? [batch.credits.deal, batch.credits.rep, batch.credits.micro] : []
+  if (ctx.assumeNew) {
+    await tx.query(insertSql(spec), [ctx.orgId, ctx.at, ...arrays, ...credits])
+    return { added: batch.length, changed: 0, unchanged: 0 }
+  }
+  const [out] = await tx.query<{ added: number; changed: number }>(mergeSql(spec), [
+    ctx.orgId,
+    ctx.at,
+    ctx.actor,
+    ctx.importId,
+    ...arrays,
+    ...(spec.credits ? [batch.credits.key] : []),
+    ...credits,
+  ])
+  const added = Number(out?.added ?? 0)
+  const changed = Number(out?.changed ?? 0)
+  return { added, changed, unchanged: batch.length - added - changed }
+}
 
-/** `$from::t1[], $from+1::t2[], …` for unnest. */
-const arrays = (types: readonly SqlType[], from: number): string =>
-  types.map((t, i) => `$${from + i}::${t}[]`).join(', ')
+const names = (spec: TableSpec): string[] => [...spec.key, ...spec.columns.map((c) => c.name)]
+
+/** `unnest($from::t1[], …) as alias(names…)` over the key and the columns (deals: and credits_key). */
+function unnestOf(spec: TableSpec, from: number, alias: string, creditsKey = false): string {
+  const types = [
+    ...spec.key.map(() => 'text'),
+    ...spec.columns.map((c) => c.type),
+    ...(creditsKey ? ['text'] : []),
+  ]
+  const all = [...names(spec), ...(creditsKey ? ['credits_key'] : [])]
+  return `unnest(${types.map((t, i) => `$${from + i}::${t}[]`).join(', ')}) as ${alias}(${all.join(', ')})`
+}
+
+/** The credits parameters after the key and columns: deal ids, rep ids, millionths. */
+function creditsOf(spec: TableSpec, from: number): string {
+  const at = from + names(spec).length
+  return `unnest($${at}::text[], $${at + 1}::text[], $${at + 2}::int[]) as c(deal_id, rep_id, share_micro)`
+}
+
+const cache = new Map<string, string>()
+const cached = (key: string, build: () => string): string => {
+  let sql = cache.get(key)
+  if (sql === undefined) cache.set(key, (sql = build()))
+  return sql
+}
+
+/** Every row new: $1 org, $2 at, then the arrays. */
+function insertSql(spec: TableSpec): string {
+  return cached(`insert ${spec.kind}`, () => {
+    const insert = `insert into ${spec.table} (org_id, ${names(spec).join(', ')}, updated_at)
+      select $1, u.*, $2::timestamptz from ${unnestOf(spec, 3, 'u')}`
+    if (!spec.credits) return insert
+    return `with rows as (${insert})
+      insert into deal_credits (org_id, deal_id, rep_id, share_micro) select $1, c.* from ${creditsOf(spec, 3)}`
+  })
+}
+
+/** Stored credits of deal `u.id` as compared: `rep:millionths` sorted by rep (bytes), joined by ';'. */
+const STORED_CREDITS = `(select string_agg(k.rep_id || ':' || k.share_micro, ';' order by k.rep_id collate "C")
+   from deal_credits k where k.org_id = $1 and k.deal_id = u.id)`
+
+/** Credits as history keeps them: `rep:percent` sorted by rep, joined by ';' (r1:33.33;r2:66.67). */
+const BEFORE_CREDITS = `(select string_agg(k.rep_id || ':' || trim_scale(k.share_micro / 10000.0)::text, ';'
+                                order by k.rep_id collate "C")
+   from deal_credits k where k.org_id = $1 and k.deal_id = u.id)`
+const AFTER_CREDITS = `(select string_agg(split_part(s.x, ':', 1) || ':' || trim_scale(split_part(s.x, ':', 2)::numeric / 10000)::text,
+                                ';' order by s.n)
+   from unnest(string_to_array(u.credits_key, ';')) with ordinality as s(x, n))`
+
+/** A row's values as history keeps them: every column as text, fields as JSON, a deal's credits. */
+function snapshot(spec: TableSpec, alias: string, credits: string | null): string {
+  const value = (c: TableSpec['columns'][number]): string => {
+    const v = `${alias}.${c.name}`
+    if (c.type === 'text' || c.type === 'jsonb') return v
+    return c.type === 'numeric' ? `trim_scale(${v})::text` : `${v}::text`
+  }
+  const pairs = spec.columns.map((c) => `'${c.name}', ${value(c)}`)
+  if (credits !== null) pairs.push(`'rep', ${credits}`)
+  return `jsonb_build_object(${pairs.join(', ')})`
+}
 
 /**
- * Stores a batch of rows in one round of statements: each compared with what is stored (values,
- * and a deal's credits), new rows added with one multi-row INSERT, changed ones with one UPDATE,
- * a history row (before, after) written for each changed row, unchanged rows left alone. Rows are
- * passed as arrays (unnest): a statement's size does not grow with its parameters. Returns each
- * row's status, in order.
+ * Compare and store: $1 org, $2 at, $3 actor, $4 import id, then the arrays (deals: the key,
+ * the columns, each deal's credits as compared, then the credits one by one). Returns one row:
+ * added, changed.
  */
-export async function upsertRows(
-  tx: Queryable,
-  spec: TableSpec,
-  ctx: UpsertContext,
-  rows: readonly StoredRow[],
-): Promise<RowStatus[]> {
-  const stored = ctx.assumeNew ? new Map<string, Stored>() : await loadStored(tx, spec, ctx.orgId, rows)
-  const statuses: RowStatus[] = []
-  const added: StoredRow[] = []
-  const updated: StoredRow[] = []
-  const newCredits: StoredRow[] = []
-  const changed: { row: StoredRow; before: Stored }[] = []
-  for (const row of rows) {
-    const before = stored.get(keyOf(row.key))
-    const sameCredits = before?.credits === row.credits?.text
-    if (before === undefined) {
-      statuses.push('added')
-      added.push(row)
-    } else if (sameCredits && spec.columns.every((c) => before.values[c.name] === row.values[c.name])) {
-      statuses.push('unchanged')
-      continue
-    } else {
-      statuses.push('changed')
-      changed.push({ row, before })
-      updated.push(row)
-    }
-    if (spec.credits && !sameCredits) newCredits.push(row)
-  }
-  // The rows were just looked up inside the import's transaction (imports of an organization
-  // take turns): new rows need no ON CONFLICT, which costs a third more.
-  if (added.length > 0) await insertRows(tx, spec, ctx, added)
-  if (updated.length > 0) await updateRows(tx, spec, ctx, updated)
-  if (newCredits.length > 0) await replaceCredits(tx, ctx.orgId, newCredits, stored)
-  if (changed.length > 0) await insertHistory(tx, spec, ctx, changed)
-  return statuses
-}
-
-interface Stored {
-  readonly values: Record<string, string | null>
-  readonly credits?: string
-}
-
-async function loadStored(
-  tx: Queryable,
-  spec: TableSpec,
-  orgId: string,
-  rows: readonly StoredRow[],
-): Promise<Map<string, Stored>> {
-  const select = spec.columns.map((c) => (c.type === 'jsonb' ? c.name : `${c.name}::text as ${c.name}`))
-  // `= any` on the first key column keeps to the primary key's index; the rest of a longer key
-  // (quotas) is matched below, rows of other keys being ignored.
-  const found = await tx.query<Record<string, unknown>>(
-    `select ${[...spec.key, ...select].join(', ')} from ${spec.table}
-      where org_id = $1 and ${spec.key[0]} = any($2::text[])`,
-    [orgId, [...new Set(rows.map((r) => r.key[0] ?? ''))]],
-  )
-  const out = new Map<string, Stored>()
-  for (const r of found) {
-    const values: Record<string, string | null> = {}
-    for (const c of spec.columns) {
-      const v = r[c.name]
-      if (v === null || v === undefined) values[c.name] = null
-      else if (c.type === 'jsonb') values[c.name] = stableJson(typeof v === 'string' ? JSON.parse(v) : v)
-      else values[c.name] = c.type === 'numeric' ? normalizeDecimal(String(v)) : String(v)
-    }
-    out.set(keyOf(spec.key.map((k) => String(r[k]))), { values, ...(spec.credits ? { credits: '' } : {}) })
-  }
-  if (spec.credits && out.size > 0) {
-    const shares = new Map<string, [string, number][]>()
-    for (const c of await tx.query<{ deal_id: string; rep_id: string; share_micro: number }>(
-      'select deal_id, rep_id, share_micro from deal_credits where org_id = $1 and deal_id = any($2::text[])',
-      [orgId, [...out.keys()]],
-    )) {
-      const list = shares.get(c.deal_id) ?? []
-      list.push([c.rep_id, Number(c.share_micro)])
-      shares.set(c.deal_id, list)
-    }
-    for (const [id, list] of shares) {
-      const s = out.get(id)
-      if (s !== undefined) out.set(id, { ...s, credits: creditsText(list) })
-    }
-  }
-  return out
-}
-
-/** The key and column values of rows as unnest parameters from $2 on, with their SQL types. */
-function columnsOf(spec: TableSpec, rows: readonly StoredRow[]): { params: unknown[]; types: SqlType[] } {
-  return {
-    params: [
-      ...spec.key.map((_, k) => rows.map((r) => r.key[k] ?? '')),
-      ...spec.columns.map((c) => rows.map((r) => r.values[c.name] ?? null)),
-    ],
-    types: [...spec.key.map(() => 'text' as const), ...spec.columns.map((c) => c.type)],
-  }
-}
-
-async function insertRows(tx: Queryable, spec: TableSpec, ctx: UpsertContext, rows: readonly StoredRow[]) {
-  const { params, types } = columnsOf(spec, rows)
-  const names = [...spec.key, ...spec.columns.map((c) => c.name)]
-  await tx.query(
-    `insert into ${spec.table} (org_id, ${names.join(', ')}, updated_at)
-     select $1, u.*, $${params.length + 2}::timestamptz from unnest(${arrays(types, 2)}) as u`,
-    [ctx.orgId, ...params, ctx.at],
-  )
-}
-
-async function updateRows(tx: Queryable, spec: TableSpec, ctx: UpsertContext, rows: readonly StoredRow[]) {
-  const { params, types } = columnsOf(spec, rows)
-  const names = [...spec.key, ...spec.columns.map((c) => c.name)]
-  await tx.query(
-    `update ${spec.table} t set ${spec.columns.map((c) => `${c.name} = u.${c.name}`).join(', ')},
-            updated_at = $${params.length + 2}::timestamptz
-       from unnest(${arrays(types, 2)}) as u(${names.join(', ')})
-      where t.org_id = $1 and ${spec.key.map((k) => `t.${k} = u.${k}`).join(' and ')}`,
-    [ctx.orgId, ...params, ctx.at],
-  )
-}
-
-/** A deal's credits replaced whole: the stored ones deleted, the new ones inserted. */
-async function replaceCredits(
-  tx: Queryable,
-  orgId: string,
-  rows: readonly StoredRow[],
-  stored: ReadonlyMap<string, Stored>,
-) {
-  const replaced = rows.filter((r) => stored.has(keyOf(r.key))).map((r) => r.key[0] ?? '')
-  if (replaced.length > 0) {
-    await tx.query('delete from deal_credits where org_id = $1 and deal_id = any($2::text[])', [
-      orgId,
-      replaced,
-    ])
-  }
-  const deal: string[] = []
-  const rep: string[] = []
-  const micro: number[] = []
-  for (const r of rows) {
-    for (const [repId, share] of r.credits?.shares ?? []) {
-      deal.push(r.key[0] ?? '')
-      rep.push(repId)
-      micro.push(share)
-    }
-  }
-  await tx.query(
-    `insert into deal_credits (org_id, deal_id, rep_id, share_micro)
-     select $1, * from unnest($2::text[], $3::text[], $4::int[])`,
-    [orgId, deal, rep, micro],
-  )
-}
-
-async function insertHistory(
-  tx: Queryable,
-  spec: TableSpec,
-  ctx: UpsertContext,
-  changed: readonly { row: StoredRow; before: Stored }[],
-) {
-  const snapshot = (values: Record<string, string | null>, credits: string | undefined): string => {
-    const out: Record<string, unknown> = {}
-    for (const c of spec.columns) {
-      const v = values[c.name] ?? null
-      out[c.name] = c.type === 'jsonb' && v !== null ? JSON.parse(v) : v
-    }
-    if (credits !== undefined) out.rep = credits
-    return JSON.stringify(out)
-  }
-  const keyTypes = spec.history.key.map(() => 'text' as const)
-  await tx.query(
-    `insert into ${spec.history.table} (org_id, ${spec.history.key.join(', ')}, before, after, changed_at, changed_by, import_id)
-     select $1, u.*, $${keyTypes.length + 4}::timestamptz, $${keyTypes.length + 5}, $${keyTypes.length + 6}
-       from unnest(${arrays([...keyTypes, 'jsonb', 'jsonb'], 2)}) as u`,
-    [
-      ctx.orgId,
-      ...spec.history.key.map((_, k) => changed.map((c) => c.row.key[k] ?? '')),
-      changed.map((c) => snapshot(c.before.values, c.before.credits)),
-      changed.map((c) => snapshot({ ...c.row.values }, c.row.credits?.text)),
-      ctx.at,
-      ctx.actor,
-      ctx.importId,
-    ],
-  )
+function mergeSql(spec: TableSpec): string {
+  return cached(`merge ${spec.kind}`, () => {
+    const [first = 'id'] = spec.key
+    const cols = spec.columns.map((c) => c.name)
+    const all = names(spec).join(', ')
+    const on = (a: string, b: string) => spec.key.map((k) => `${a}.${k} = ${b}.${k}`).join(' and ')
+    const list = (alias: string) => cols.map((c) => `${alias}.${c}`).join(', ')
+    const differs =
+      `(${list('o')}) is distinct from (${list('u')})` +
+      (spec.credits ? ' or oc.credits is distinct from u.credits_key' : '')
+    const isChanged = `o.${first} is not null and (${differs})`
+    const deals = spec.credits
+      ? {
+          with: `c as (select * from ${creditsOf(spec, 6)}),`,
+          // The stored credits of each deal: a look-up of the pkey per deal.
+          join: `left join lateral (select ${STORED_CREDITS} as credits) oc on true`,
+          flag: ', oc.credits is distinct from u.credits_key as new_credits',
+          // A changed deal's credits: the reps no longer there deleted, the others set (their
+          // keys differ from the deleted ones, so the statement's parts cannot collide).
+          modify: `,
+            dropped as (delete from deal_credits k
+                         where k.org_id = $1 and k.deal_id = any(array(select d.id from d where d.changed and d.new_credits))
+                           and (k.deal_id, k.rep_id) not in (select c.deal_id, c.rep_id from c)),
+            added_credits as (insert into deal_credits (org_id, deal_id, rep_id, share_micro)
+                               select $1, c.* from c join d on d.id = c.deal_id where d.added),
+            set_credits as (insert into deal_credits (org_id, deal_id, rep_id, share_micro)
+                             select $1, c.* from c join d on d.id = c.deal_id where d.changed and d.new_credits
+                             on conflict (org_id, deal_id, rep_id) do update set share_micro = excluded.share_micro
+                             where deal_credits.share_micro <> excluded.share_micro)`,
+        }
+      : { with: '', join: '', flag: '', modify: '' }
+    return `with u as (select * from ${unnestOf(spec, 5, 'u', spec.credits)}),
+      ${deals.with}
+      d as (select u.*, o.${first} is null as added, ${isChanged} as changed${deals.flag},
+                   case when ${isChanged} then ${snapshot(spec, 'o', spec.credits ? BEFORE_CREDITS : null)} end as before,
+                   case when ${isChanged} then ${snapshot(spec, 'u', spec.credits ? AFTER_CREDITS : null)} end as after
+              from u left join ${spec.table} o on o.org_id = $1 and ${on('o', 'u')} ${deals.join}),
+      inserted as (insert into ${spec.table} (org_id, ${all}, updated_at)
+                   select $1, ${all}, $2::timestamptz from d where d.added),
+      updated as (update ${spec.table} t set ${cols.map((c) => `${c} = d.${c}`).join(', ')}, updated_at = $2::timestamptz
+                    from d where d.changed and t.org_id = $1 and ${on('t', 'd')}
+                     and t.${first} = any(array(select d.${first} from d where d.changed))),
+      history as (insert into ${spec.history.table}
+                    (org_id, ${spec.history.key.join(', ')}, before, after, changed_at, changed_by, import_id)
+                  select $1, ${spec.key.map((k) => `d.${k}`).join(', ')}, d.before, d.after, $2::timestamptz, $3, $4
+                    from d where d.changed)${deals.modify}
+      select count(*) filter (where d.added)::int as added, count(*) filter (where d.changed)::int as changed from d`
+  })
 }
