@@ -294,6 +294,10 @@ describe('disputes', () => {
       dryRun: false,
     })
     expect(await total(db, '2026-02', 'r01')).toBe(450000n)
+    const lines = await payrollFor(db, { orgId: ORG, period: '2026-02', lines: true })
+    expect(
+      lines.rows.filter((r) => r.rep === 'r01' && r.kind === 'adjustment').map((r) => r.amountMinor),
+    ).toEqual([50000n])
     const notes = await statementNotes(db, { orgId: ORG, rep: 'r01', period: '2026-02' })
     expect(notes.disputeAdjustments).toMatchObject([
       { disputeId: 1, disputedPeriod: '2026-01', amountMinor: 50000n },

@@ -122,8 +122,10 @@ export async function payrollFor(
         deal: string | null
         amount_minor: bigint
       }>(
-        `select rep_id, kind, rule, deal, amount_minor from ledger_entries where org_id = $1 and close_id = $2 order by rep_id, seq`,
-        [args.orgId, close.id],
+        // The close's entries and the adjustments of accepted disputes booked in the period.
+        `select rep_id, kind, rule, deal, amount_minor from ledger_entries
+          where org_id = $1 and (close_id = $2 or (period = $3 and close_id like 'dispute:%')) order by rep_id, seq`,
+        [args.orgId, close.id, args.period],
       )
     ).map((e) => ({
       rep: e.rep_id,
