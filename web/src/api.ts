@@ -36,7 +36,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
       response.status,
       error?.code ?? `http.${response.status}`,
       error?.message ?? `The server answered ${response.status}.`,
-      error?.details ?? null,
+      // A refusal that is not the error body (an import's 422 with its problems) carries its body.
+      error === undefined ? data : (error.details ?? null),
     )
   }
   return data as T

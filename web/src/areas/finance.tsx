@@ -1,4 +1,13 @@
+import { FinancePage } from '../pages/finance/finance-page.tsx'
 import type { AreaPage } from './area.ts'
 
-/** The finance pages (filled in by the page files under pages/finance/). */
-export const financePages: readonly AreaPage[] = []
+/** Finance: payout approval, payroll export, ledger verification, the audit log. */
+export const financePages: readonly AreaPage[] = [
+  {
+    path: '/finance',
+    nav: 'Finance',
+    roles: ['owner', 'admin', 'finance'],
+    homeFor: ['finance'],
+    render: (_p, me) => <FinancePage canApprove={me.role !== 'admin'} />,
+  },
+]

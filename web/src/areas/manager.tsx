@@ -1,4 +1,15 @@
-import type { AreaPage } from './area.ts'
+import { Leaderboard } from '../pages/manager/leaderboard.tsx'
+import { TeamBoard } from '../pages/manager/team-board.tsx'
+import { EVERYONE, type AreaPage } from './area.ts'
 
-/** The manager pages (filled in by the page files under pages/manager/). */
-export const managerPages: readonly AreaPage[] = []
+/** The manager's pages: the team board, the leaderboard. */
+export const managerPages: readonly AreaPage[] = [
+  {
+    path: '/team',
+    nav: 'Team',
+    roles: ['owner', 'admin', 'finance', 'manager'],
+    homeFor: ['manager'],
+    render: () => <TeamBoard />,
+  },
+  { path: '/leaderboard', nav: 'Leaderboard', roles: EVERYONE, render: () => <Leaderboard /> },
+]
