@@ -182,6 +182,11 @@ describe('disputes', () => {
       disputedPeriod: '2026-01',
     })
     expect(await verifyLedger(db, ORG)).toMatchObject({ ok: true })
+    const [head] = await db.query<{ seq: bigint }>(
+      `select seq from ledger_heads where org_id = $1 and close_id = 'dispute:1'`,
+      [ORG],
+    )
+    expect(BigInt(head?.seq ?? 0n)).toBe(d.adjustment?.ledgerSeq)
     const audit = await db.query<{ action: string; actor: string }>(
       `select action, actor from audit_log where org_id = $1 and subject = 'dispute:1' order by id`,
       [ORG],

@@ -109,6 +109,11 @@ export async function resolveDispute(
     ],
     at,
   )
+  // Like every close and reopen, the chain's head after the append (detects removed newest entries).
+  await db.query(
+    'insert into ledger_heads (org_id, close_id, seq, hash, created_at) values ($1, $2, $3, $4, $5)',
+    [orgId, `dispute:${dispute.id}`, String(head.seq), head.hash, at],
+  )
   await db.query(
     `update disputes set state = 'accepted', resolved_at = $3, resolved_by = $4, reason = $5,
             adjustment_minor = $6, adjustment_period = $7, adjustment_seq = $8
