@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util'
 import type { DuckdbPeerResult } from './duckdb-peer.ts'
 import type { EngineAloneResult } from './engine-alone.ts'
 import { GENERATOR_VERSION, generateCompany, type GeneratedCompany } from './generate.ts'
+import { importBench } from './import-bench.ts'
 import { type ChildRun, heapPeakFromTrace, resultOf, runChild } from './harness/child.ts'
 import { bytes, dollars, grouped, parseMinor, perSecond, seconds, table } from './harness/format.ts'
 
@@ -224,6 +225,7 @@ async function main(): Promise<void> {
     `memory   engine: RSS ${bytes(engine.rssBeforeBytes)} with the records loaded, ${bytes(engine.rssPeakBytes)} at the peak of the run ` +
       `(process peak incl. reading ${bytes(engine.processPeakBytes)}); calc peak by ${calc.peakBy}`,
   )
+  lines.push('', ...(await importBench(dir, say)))
   console.log(lines.join('\n'))
   writeFileSync(
     join(ROOT, 'bench/out/last-run.json'),
