@@ -63,6 +63,7 @@ function examplesOf(plan: Plan, commission: Commission, periodIndex: number): Co
     return none(`${metric.id} is computed from the reports of a manager; see the rates above`)
   const quota = plan.quotas.get(metric.id) ?? null
   const values = exampleValues(plan, commission, metric, quota)
+  if (values.length === 0) return none(`the goal of ${metric.id} is zero`)
   const others = plan.metrics.flatMap((m): MetricValue[] => {
     const q = plan.quotas.get(m.id)
     return m.id === metric.id || q === undefined || m.of !== 'self' ? [] : [{ metric: m, value: q }]
