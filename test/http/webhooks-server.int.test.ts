@@ -56,7 +56,13 @@ describe('webhooks and jobs on the whole server', () => {
     const queued = await owner.request('GET', `/api/jobs/${id}`)
     expect(queued.json()).toMatchObject({ id, kind: 'overdue', state: 'queued', attempts: 0 })
 
-    const runner = await startJobs({ db: server.db, now: server.clock.now, pollMs: 20, bossSchema })
+    const runner = await startJobs({
+      db: server.db,
+      now: server.clock.now,
+      pollMs: 20,
+      bossSchema,
+      scheduleEveryMs: null,
+    })
     try {
       let state = 'queued'
       for (let i = 0; i < 400 && state !== 'done' && state !== 'failed'; i++) {
@@ -73,6 +79,49 @@ describe('webhooks and jobs on the whole server', () => {
     expect(
       (await rep.request('POST', '/api/jobs', { kind: 'close', payload: { period: '2026-03' } })).statusCode,
     ).toBe(403)
+  })
+
+  it('runs a notification run as a job under row-level security, and again without telling anyone twice', async () => {
+    const owner = await signIn(server.app, DEMO_EMAIL.owner, undefined, '10.0.0.3')
+    const runner = await startJobs({
+      db: server.db,
+      now: server.clock.now,
+      pollMs: 20,
+      bossSchema,
+      scheduleEveryMs: null,
+    })
+    const runOnce = async (key: string): Promise<Record<string, unknown>> => {
+      const started = await owner.request('POST', '/api/jobs', { kind: 'notifications', payload: {}, key })
+      expect(started.statusCode).toBe(202)
+      const { id } = started.json() as { id: string }
+      for (let i = 0; i < 400; i++) {
+        const job = (await owner.request('GET', `/api/jobs/${id}`)).json() as Record<string, unknown>
+        if (job.state === 'done' || job.state === 'failed') return job
+        await new Promise((resolve) => setTimeout(resolve, 25))
+      }
+      throw new Error('the notification job did not finish')
+    }
+    try {
+      const first = await runOnce('notifications:1')
+      expect(first).toMatchObject({ state: 'done', error: null })
+      // 2 March 2026 is a Monday, the digest's default weekday; the demo has due and overdue items.
+      const r = first.result as Record<'due' | 'overdue' | 'digest', { notifications: number }>
+      expect([r.due.notifications, r.overdue.notifications, r.digest.notifications].every((n) => n > 0)).toBe(
+        true,
+      )
+      const second = await runOnce('notifications:2')
+      expect(second).toMatchObject({
+        state: 'done',
+        result: {
+          due: { notifications: 0, emails: 0 },
+          overdue: { notifications: 0, emails: 0 },
+          digest: { notifications: 0, emails: 0 },
+          delivered: { outboxed: 0 },
+        },
+      })
+    } finally {
+      await runner.stop()
+    }
   })
 
   it('documents the webhook and job routes in the OpenAPI document', async () => {

@@ -83,7 +83,18 @@ describe('row-level security', () => {
   })
 
   it('refuses update, delete and truncate of ledger entries and other append-only tables', async () => {
-    for (const table of ['ledger_entries', 'audit_log', 'deal_history', 'webhook_deliveries']) {
+    const appendOnly = [
+      'ledger_entries',
+      'ledger_heads',
+      'audit_log',
+      'deal_history',
+      'outcome_events',
+      'plan_acknowledgements',
+      'dispute_events',
+      'webhook_deliveries',
+    ].filter((t) => tables.includes(t))
+    expect(appendOnly.length).toBeGreaterThanOrEqual(6)
+    for (const table of appendOnly) {
       for (const sql of [
         `update ${table} set org_id = org_id`,
         `delete from ${table}`,

@@ -1,11 +1,14 @@
 import { closePeriod } from '../../app/close/close-period.ts'
 import { markOverdue } from '../../app/followthrough/mark-overdue.ts'
 import { importFile } from '../../app/import/import-file.ts'
+import { runNotifications } from '../../app/notify/run-notifications.ts'
+import { appSources } from '../../app/notify/sources.ts'
 import type { JobContext, JobHandler, JobHandlers } from '../../app/jobs/job-handler.ts'
 import type { ImportKind } from '../../core/imports/mapping.ts'
 import { DomainError } from '../../core/domain-error.ts'
 import { textSource } from '../import/import-sources.ts'
 import { builtInMappings, loadMapping } from '../import/load-mapping.ts'
+import { openMailer } from '../mail/open-mailer.ts'
 
 const IMPORT_KINDS: readonly string[] = ['reps', 'deals', 'activities', 'quotas']
 
@@ -91,7 +94,33 @@ export const overdueJob: JobHandler = async (ctx) => {
   return { today, overdue: overdue.map((o) => o.id) }
 }
 
+/**
+ * `notifications`: one notification run (due and overdue outcomes, pace warnings, and the weekly
+ * digest once its weekday has come), then the outbox delivered by SMTP when configured. Every
+ * message is keyed, so a repeated or retried run tells nobody twice.
+ */
+export const notificationsJob: JobHandler = async (ctx) => {
+  const mailer = openMailer()
+  try {
+    const run = await runNotifications(ctx.db, {
+      orgId: ctx.orgId,
+      now: ctx.now,
+      mailer,
+      sources: appSources,
+    })
+    return {
+      due: run.due,
+      overdue: run.overdue,
+      pace: run.pace,
+      digest: run.digest,
+      delivered: run.delivered,
+    }
+  } finally {
+    mailer?.close()
+  }
+}
+
 /** The job kinds this program runs. */
 export function defaultJobHandlers(): JobHandlers {
-  return { import: importJob, close: closeJob, overdue: overdueJob }
+  return { import: importJob, close: closeJob, overdue: overdueJob, notifications: notificationsJob }
 }

@@ -120,7 +120,12 @@ begin
       t.table_name in (
         'ledger_entries', 'ledger_heads', 'audit_log', 'rep_history', 'deal_history',
         'activity_history', 'quota_history', 'plan_versions', 'payout_approvals', 'outcome_events',
-        'webhook_deliveries'
+        'plan_acknowledgements', 'dispute_events', 'webhook_deliveries'
+      )
+      -- and any table an earlier migration made append-only with a trigger
+      or exists (
+        select 1 from pg_trigger g
+         where g.tgrelid = format('%I', t.table_name)::regclass and g.tgname like '%append_only'
       )
     );
   end loop;

@@ -18,6 +18,7 @@ const STARTERS: Readonly<Record<string, readonly Role[]>> = {
   import: ['owner', 'admin'],
   close: ['owner', 'admin', 'manager'],
   overdue: ['owner', 'admin', 'manager'],
+  notifications: ['owner', 'admin'],
 }
 
 const job = z
@@ -69,9 +70,9 @@ export async function jobRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
     {
       schema: {
         tags: ['jobs'],
-        summary: 'Start a background job (import, close, overdue)',
+        summary: 'Start a background job (import, close, overdue, notifications)',
         description:
-          'import: payload { kind, name, text, mapping? } (owner, admin); close: { period, dryRun? } and overdue: {} (owner, admin, manager). The same key twice is the same job.',
+          'import: payload { kind, name, text, mapping? } (owner, admin); close: { period, dryRun? } and overdue: {} (owner, admin, manager); notifications: {} (owner, admin). The same key twice is the same job.',
         body: z.object({
           kind: z.string(),
           payload: z.record(z.string(), z.unknown()).default({}),
