@@ -188,6 +188,8 @@ describe('changes', () => {
       items: { id: string; email: string }[]
     }
     const target = users.items.find((u) => u.email === DEMO_EMAIL.finance)
+    const unbound = await owner.request('PATCH', `/api/users/${target?.id ?? ''}`, { role: 'rep' })
+    expect(unbound.json()).toMatchObject({ error: { code: 'auth.rep_required' } })
     const patched = await owner.request('PATCH', `/api/users/${target?.id ?? ''}`, { role: 'admin' })
     expect(patched.json()).toMatchObject({ role: 'admin' })
     const [entry] = (await owner.request('GET', '/api/audit?action=user.update')).json().items as {

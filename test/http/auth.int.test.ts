@@ -171,6 +171,12 @@ describe('sessions', () => {
     expect(all.json()).toMatchObject({ ended: expect.any(Number) as number })
     expect((await b.request('GET', '/api/auth/me')).statusCode).toBe(401)
     expect((await c.request('GET', '/api/auth/me')).statusCode).toBe(401)
+    const [entry] = await f.db.query<{ action: string; after: { ended: number } }>(
+      `select action, after from audit_log where action = 'session.logout_all' order by id desc limit 1`,
+    )
+    const { ended } = all.json() as { ended: number }
+    expect(ended).toBeGreaterThanOrEqual(2) // b and c at least; a had signed out already
+    expect(entry?.after.ended).toBe(ended)
   })
 })
 

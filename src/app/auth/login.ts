@@ -81,6 +81,10 @@ export async function login(
   ])
   if (match === undefined)
     throw new DomainError('auth.bad_credentials', 'The email or the password is not right.')
+  // Attempts older than the window count no more: a success prunes those of its email and address.
+  const since = new Date(args.now.getTime() - THROTTLE_WINDOW_MS).toISOString()
+  await db.query('delete from login_attempts where lower(email) = lower($1) and at < $2', [email, since])
+  await db.query('delete from login_attempts where ip = $1 and at < $2', [args.ip, since])
   const session = await createSession(db, {
     orgId: match.org_id,
     personId: match.id,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { recordAudit } from '../../../app/auth/audit.ts'
 import {
   acceptInvitation,
   confirmPasswordReset,
@@ -169,9 +170,18 @@ export async function authRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
     },
     async (request, reply) => {
       const principal = principalOf(request)
-      const ended = await orgTx(request, deps, (tx) =>
-        revokeAllSessions(tx, principal.orgId, principal.personId, deps.now()),
-      )
+      const ended = await orgTx(request, deps, async (tx) => {
+        const count = await revokeAllSessions(tx, principal.orgId, principal.personId, deps.now())
+        await recordAudit(tx, {
+          orgId: principal.orgId,
+          actor: principal.personId,
+          action: 'session.logout_all',
+          subject: `person:${principal.personId}`,
+          after: { ended: count },
+          at: deps.now(),
+        })
+        return count
+      })
       clearSessionCookies(reply, deps)
       return { ended }
     },

@@ -112,6 +112,11 @@ export async function userRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
         if (before.id === principal.personId && (role !== undefined || disabled === true)) {
           throw new DomainError('auth.forbidden', 'You cannot change your own role or disable yourself.')
         }
+        const nextRole = role ?? before.role
+        const nextRepId = repId === undefined ? before.rep_id : repId
+        if ((nextRole === 'manager' || nextRole === 'rep') && nextRepId === null) {
+          throw new DomainError('auth.rep_required', `A ${nextRole} login is bound to a rep: give repId.`)
+        }
         if (repId !== undefined && repId !== null) {
           const [rep] = await tx.query('select 1 from reps where org_id = $1 and id = $2', [
             principal.orgId,
