@@ -1,4 +1,7 @@
+import { SettingsPage } from '../pages/settings/settings-page.tsx'
 import type { AreaPage } from './area.ts'
 
-/** The settings pages (filled in by the page files under pages/settings/). */
-export const settingsPages: readonly AreaPage[] = []
+/** Organization settings, people and invitations, API tokens. */
+export const settingsPages: readonly AreaPage[] = [
+  { path: '/settings', nav: 'Settings', roles: ['owner', 'admin'], render: () => <SettingsPage /> },
+]

@@ -1,4 +1,4 @@
-import { useQueryClient } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api } from '../api.ts'
 
@@ -22,9 +22,15 @@ export function SignIn() {
       setBusy(false)
     }
   }
+  const setup = useQuery({ queryKey: ['setup'], queryFn: () => api.get<{ needed: boolean }>('/setup') })
   return (
     <main id="main">
       <h1>Sign in to Followthrough</h1>
+      {setup.data?.needed === true && (
+        <p className="notice">
+          Nobody can sign in yet: <a href="#/setup">set up your organization</a> first.
+        </p>
+      )}
       <form className="form card" onSubmit={submit}>
         <label htmlFor="email">Email</label>
         <input
@@ -52,7 +58,8 @@ export function SignIn() {
         <p>
           <button type="submit" disabled={busy}>
             Sign in
-          </button>
+          </button>{' '}
+          <a href="#/forgot-password">Forgot your password?</a>
         </p>
       </form>
     </main>
