@@ -150,6 +150,12 @@ describe('POST /api/webhooks/:org/deals', () => {
     ])
   })
 
+  it('refuses a body over 16 MiB (413) before reading it', async () => {
+    const body = Buffer.alloc(16 * 1024 * 1024 + 1, 0x20)
+    const res = await deliver(app, 'deals', body, { secret })
+    expect(res.statusCode).toBe(413)
+  })
+
   it('reads a CRM export through a built-in mapping', async () => {
     const body = JSON.stringify([
       {

@@ -23,6 +23,9 @@ const STATUS: Readonly<Record<string, number>> = {
   'webhook.conflict': 409,
 }
 
+/** The largest delivery: about 50,000 deals; send more in several deliveries. */
+const WEBHOOK_BODY_LIMIT_BYTES = 16 * 1024 * 1024
+
 const delivered = z
   .object({
     delivery: z.string(),
@@ -83,6 +86,7 @@ export async function webhookRoutes(app: ZodApp, deps: ServerDeps): Promise<void
         `/webhooks/:org/${kind}`,
         {
           config: { csrf: false },
+          bodyLimit: WEBHOOK_BODY_LIMIT_BYTES,
           schema: {
             tags: ['webhooks'],
             summary: `Receive ${kind} from a CRM or PSA`,
