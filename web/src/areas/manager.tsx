@@ -1,3 +1,4 @@
+import { FollowThroughQueue } from '../pages/manager/follow-through-queue.tsx'
 import { Leaderboard } from '../pages/manager/leaderboard.tsx'
 import { TeamBoard } from '../pages/manager/team-board.tsx'
 import { EVERYONE, type AreaPage } from './area.ts'
@@ -10,6 +11,12 @@ export const managerPages: readonly AreaPage[] = [
     roles: ['owner', 'admin', 'finance', 'manager'],
     homeFor: ['manager'],
     render: () => <TeamBoard />,
+  },
+  {
+    path: '/follow-through',
+    nav: 'Follow-through',
+    roles: ['owner', 'admin', 'manager'],
+    render: (_p, me) => <FollowThroughQueue me={me} />,
   },
   { path: '/leaderboard', nav: 'Leaderboard', roles: EVERYONE, render: () => <Leaderboard /> },
 ]
