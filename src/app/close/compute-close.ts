@@ -75,12 +75,26 @@ export async function computeClose(
   const recorded = await recordedCloses(tx, args.orgId, periodKey(kind, first), args.period)
   const from = periodStart(kind, first)
   const to = periodEnd(kind, index)
+  const plansOfRun = current.map((p) => p.plan)
+  for (const { versions: used } of recorded.values()) {
+    for (const [id, v] of Object.entries(used)) {
+      const plan = versions.version(id, v)?.plan
+      if (plan !== undefined) plansOfRun.push(plan)
+    }
+  }
   const loaded = await loadRecords(
     tx,
     args.orgId,
     current.map((p) => p.plan),
     formatLocalDate(to),
-    { from: formatLocalDate(from), to: formatLocalDate(to), periods: periodKeys(kind, first, index) },
+    {
+      from: formatLocalDate(from),
+      to: formatLocalDate(to),
+      periods: periodKeys(kind, first, index),
+      activities: plansOfRun.some((p) =>
+        p.metrics.some((m) => m.source.kind === 'count' && m.source.of === 'activities'),
+      ),
+    },
   )
   if (!loaded.ok)
     throw new CloseError('close.bad_data', 'The data in the database does not check.', loaded.issues)

@@ -33,6 +33,8 @@ export interface LoadRange {
   readonly to: string
   /** The period keys of the run (quotas are read for these only). */
   readonly periods: readonly string[]
+  /** False when no plan of the run counts activities: none are read. */
+  readonly activities: boolean
 }
 
 /**
@@ -125,11 +127,14 @@ export async function loadRecords(
     ]),
   ])
 
-  const activityRows = await db.query<Record<string, unknown>>(
-    `select id, rep_id, kind, occurred_on, fields from activities
-      where org_id = $1 and occurred_on >= $2 and occurred_on < $3 order by id`,
-    [orgId, lo, hi],
-  )
+  const activityRows =
+    range?.activities === false
+      ? []
+      : await db.query<Record<string, unknown>>(
+          `select id, rep_id, kind, occurred_on, fields from activities
+            where org_id = $1 and occurred_on >= $2 and occurred_on < $3 order by id`,
+          [orgId, lo, hi],
+        )
   const activityExtras = extraKeys(activityRows, ACTIVITY_COLUMNS)
   const activities = feed(readActivities('activities', issues, repsRead.repIndex, activityRows.length), [
     [...ACTIVITY_COLUMNS, ...activityExtras],
