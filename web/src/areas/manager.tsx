@@ -1,3 +1,4 @@
+import { DisputesPage } from '../pages/manager/disputes-page.tsx'
 import { FollowThroughQueue } from '../pages/manager/follow-through-queue.tsx'
 import { Leaderboard } from '../pages/manager/leaderboard.tsx'
 import { TeamBoard } from '../pages/manager/team-board.tsx'
@@ -17,6 +18,12 @@ export const managerPages: readonly AreaPage[] = [
     nav: 'Follow-through',
     roles: ['owner', 'admin', 'manager'],
     render: (_p, me) => <FollowThroughQueue me={me} />,
+  },
+  {
+    path: '/disputes',
+    nav: 'Disputes',
+    roles: ['owner', 'admin', 'manager'],
+    render: () => <DisputesPage />,
   },
   { path: '/leaderboard', nav: 'Leaderboard', roles: EVERYONE, render: () => <Leaderboard /> },
 ]

@@ -15,6 +15,6 @@ export const repPages: readonly AreaPage[] = [
   {
     path: '/statements/:rep/:period',
     roles: EVERYONE,
-    render: (p) => <StatementPage repId={p.rep ?? ''} period={p.period ?? ''} />,
+    render: (p, me) => <StatementPage repId={p.rep ?? ''} period={p.period ?? ''} me={me} />,
   },
 ]

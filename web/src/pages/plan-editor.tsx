@@ -7,10 +7,12 @@ export interface PlanEditorProps {
   readonly fileName: string
   /** Publishes the text as a new version; absent for people who may not publish. */
   readonly onPublish?: (text: string) => Promise<void>
+  /** Told the text after every edit (the what-if runs what is in the editor). */
+  readonly onChange?: (text: string) => void
 }
 
 /** Checks a plan as it is typed, with the one checker the server uses, and shows it in plain words. */
-export function PlanEditor({ initialText, fileName, onPublish }: PlanEditorProps) {
+export function PlanEditor({ initialText, fileName, onPublish, onChange }: PlanEditorProps) {
   const [text, setText] = useState(initialText)
   const [publishing, setPublishing] = useState(false)
   const [message, setMessage] = useState<string | null>(null)
@@ -45,7 +47,10 @@ export function PlanEditor({ initialText, fileName, onPublish }: PlanEditorProps
           value={text}
           spellCheck={false}
           aria-describedby="plan-status"
-          onChange={(event) => setText(event.target.value)}
+          onChange={(event) => {
+            setText(event.target.value)
+            onChange?.(event.target.value)
+          }}
         />
         <p id="plan-status" role="status" className={checked.issues.length === 0 ? 'good' : 'bad'}>
           {checked.issues.length === 0

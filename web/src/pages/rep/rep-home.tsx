@@ -4,6 +4,8 @@ import { ProgressBar, type BarMark } from '../../components/progress-bar.tsx'
 import { day, metricValue, percent } from '../../format.ts'
 import type { Me } from '../../session.ts'
 import type { MetricProgress, RepProgress } from '../../types.ts'
+import { AcknowledgeCard } from './acknowledge-card.tsx'
+import { CoachingCard } from './coaching-card.tsx'
 import { StatementList } from './statement-list.tsx'
 
 /** The marks on a metric's bar: the gate, 100% and the plan's rewards, from the stakes. */
@@ -86,6 +88,8 @@ export function RepHome({ me, repId }: { me: Me; repId: string | null }) {
   return (
     <>
       <h1>{repId === null ? 'My progress' : `Progress of ${name ?? rep}`}</h1>
+      {repId === null && <AcknowledgeCard repId={rep} />}
+      <CoachingCard repId={rep} />
       {progress.isPending && <p className="muted">Computing…</p>}
       {progress.isError && <p className="error">{progress.error.message}</p>}
       {progress.data?.items.length === 0 && <p className="muted">No plan applies to this period yet.</p>}

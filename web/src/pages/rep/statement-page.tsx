@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query'
 import { api } from '../../api.ts'
 import { money, metricValue, percent } from '../../format.ts'
-import { useOrg } from '../../session.ts'
+import { useOrg, type Me } from '../../session.ts'
+import { StatementDisputes } from './statement-disputes.tsx'
 import type { Statement } from '../../types.ts'
 
 /** One closed period's statement: metrics, every line, outcomes, payout, balance, year to date. */
-export function StatementPage({ repId, period }: { repId: string; period: string }) {
+export function StatementPage({ repId, period, me }: { repId: string; period: string; me: Me }) {
   const statement = useQuery({
     queryKey: ['statement', repId, period],
     queryFn: () => api.get<Statement>(`/statements/${encodeURIComponent(repId)}/${period}`),
@@ -104,6 +105,12 @@ export function StatementPage({ repId, period }: { repId: string; period: string
               · year to date {money(s.yearToDateMinor, currency)}
             </p>
           </section>
+          <StatementDisputes
+            repId={s.repId}
+            period={s.period}
+            currency={currency}
+            canDispute={me.role === 'rep' && me.repId === s.repId}
+          />
           {r.outcomes.length > 0 && (
             <section className="card" aria-labelledby="outcomes-title">
               <h2 id="outcomes-title">What came due</h2>
