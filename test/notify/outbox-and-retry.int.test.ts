@@ -72,6 +72,33 @@ describe('the outbox without SMTP', () => {
   })
 })
 
+describe('grouped emails', () => {
+  it('lists many items without describing each, and says where to act on them', async () => {
+    // Given six overdue warnings owned by one manager
+    await db.query(`insert into organizations (id, name) values ('many', 'many')`)
+    await db.query(
+      `insert into org_settings (org_id, key, value) values ('many', 'notify.digest_weekday', '6')`,
+    )
+    await db.query(`insert into reps (org_id, id, name, email) values ('many', 'm', 'Mo', 'mo@many.test')`)
+    for (let i = 1; i <= 6; i++)
+      await db.query(
+        `insert into outcomes (org_id, id, close_id, period, rep_id, rule, effects, state, due_on, owner, effect, detail)
+         values ('many', $1, 'c1', '2026-01', 'm', 'warn', '{}', 'overdue', '2026-02-07', 'm', 'warning', '"Below goal"')`,
+        [`o${i}`],
+      )
+
+    await runNotifications(db, { orgId: 'many', now: at('2026-02-10T09:00:00Z'), mailer: null })
+
+    const [mail] = await listOutbox(db, { orgId: 'many' })
+    expect(mail?.subject).toBe('6 follow-through items are overdue')
+    expect(mail?.text.match(/^- Overdue: a formal warning: “Below goal” for Mo \(2026-01\)$/gm)).toHaveLength(
+      6,
+    )
+    expect(mail?.text).toContain('In the app, or: followthrough outcomes --state overdue')
+    expect(mail?.text).not.toContain("Mo's plan states")
+  })
+})
+
 describe('a run as a job', () => {
   it("works under row-level security, as the app's role, and sees only its organization", async () => {
     await seedNotifyOrg(db, 'scoped')

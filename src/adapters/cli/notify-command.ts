@@ -105,7 +105,7 @@ export async function outboxCommand(
       return 0
     }
     if (messages.length === 0) {
-      io.stdout(opts.unsent === true ? 'Every email was sent.\n' : 'The outbox is empty.\n')
+      io.stdout(opts.unsent === true ? 'Nothing is waiting in the outbox.\n' : 'The outbox is empty.\n')
       return 0
     }
     io.stdout(outboxTable(messages) + '\n')

@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer'
 import type { Mailer, MailMessage } from '../../app/ports/mailer.ts'
 import type { SmtpConfig } from './mail-config.ts'
 
-/** A Mailer over SMTP (nodemailer), one connection per message; close() releases the transport. */
+/** A Mailer over SMTP (nodemailer) that keeps its connection for the next message; close() ends it. */
 export interface SmtpMailer extends Mailer {
   close(): void
 }
@@ -10,6 +10,9 @@ export interface SmtpMailer extends Mailer {
 /** Sends through the SMTP server of `config`; rejects with the server's or the network's error. */
 export function createSmtpMailer(config: SmtpConfig): SmtpMailer {
   const transport = nodemailer.createTransport({
+    // One pooled connection, reused message after message (a new connection costs ~0.1 s each).
+    pool: true,
+    maxConnections: 1,
     host: config.host,
     port: config.port,
     secure: config.secure,

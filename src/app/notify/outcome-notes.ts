@@ -157,6 +157,9 @@ export function outcomeNotes(
   return notes
 }
 
+/** Up to this many items, a grouped email describes each in full; beyond, it lists them. */
+const DETAILED_ITEMS = 5
+
 /** One email per recipient: the single note as is, or a list of every new item. */
 export function composeOutcomes(kind: NotificationKind): Compose {
   return (recipient, notes) => {
@@ -170,7 +173,14 @@ export function composeOutcomes(kind: NotificationKind): Compose {
         { p: `Hello ${recipient.name},` },
         { p: `These stated outcomes are ${word}:` },
         { list: notes.map((n) => n.subject) },
-        ...notes.flatMap((n): Block[] => [{ heading: n.subject }, ...n.blocks]),
+        // Each item in full while the mail stays readable; past that, where to act on them.
+        ...(notes.length <= DETAILED_ITEMS
+          ? notes.flatMap((n): Block[] => [{ heading: n.subject }, ...n.blocks])
+          : [
+              {
+                p: `Each one is carried out and recorded as applied, or waived with a written reason and a second person's approval. In the app, or: followthrough outcomes --state ${word}`,
+              },
+            ]),
       ],
     }
   }
