@@ -93,22 +93,23 @@ export async function loadRecords(
     }),
   ])
 
+  const dealRows = await db.query<Record<string, unknown>>(
+    `select id, closed_on, amount_minor, mrr_minor, type, customer, term_months, cancelled_on,
+            nullif(fields, '{}'::jsonb) as fields
+       from deals where org_id = $1 and closed_on >= $2 and closed_on < $3 order by id`,
+    [orgId, lo, hi],
+  )
+  // The credits of exactly these deals, by key lookups: a join would scan every credit stored.
   const credits = new Map<string, string[]>()
   for (const c of await db.query<{ deal_id: string; rep_id: string; share_micro: number }>(
-    `select c.deal_id, c.rep_id, c.share_micro from deal_credits c
-       join deals d on d.org_id = c.org_id and d.id = c.deal_id
-      where c.org_id = $1 and d.closed_on >= $2 and d.closed_on < $3 order by c.deal_id, c.rep_id`,
-    [orgId, lo, hi],
+    `select deal_id, rep_id, share_micro from deal_credits
+      where org_id = $1 and deal_id = any($2::text[]) order by deal_id, rep_id`,
+    [orgId, dealRows.map((d) => String(d.id))],
   )) {
     const list = credits.get(c.deal_id) ?? []
     list.push(`${c.rep_id}:${formatShare(Number(c.share_micro))}`)
     credits.set(c.deal_id, list)
   }
-  const dealRows = await db.query<Record<string, unknown>>(
-    `select id, closed_on, amount_minor, mrr_minor, type, customer, term_months, cancelled_on, fields
-       from deals where org_id = $1 and closed_on >= $2 and closed_on < $3 order by id`,
-    [orgId, lo, hi],
-  )
   const dealExtras = extraKeys(dealRows, DEAL_COLUMNS)
   const context = { reps: repsRead.reps, repIndex: repsRead.repIndex, plans }
   const deals = feed(readDeals('deals', issues, context, dealRows.length), [
