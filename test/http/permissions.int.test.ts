@@ -5,7 +5,7 @@ import { Agent, DEMO_EMAIL, demoServer, signIn, type DemoServer } from './suppor
 // The permission matrix of docs/api.md, written out here by hand (not read from the server's own
 // tables) so that a route guarded differently from the documentation fails this test. For each
 // route: the roles allowed; every other role must get 403, and nobody signed in 401.
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 interface Cell {
   method: Method
   url: string
@@ -18,6 +18,8 @@ interface Cell {
 const EVERYONE: readonly Role[] = ['owner', 'admin', 'finance', 'manager', 'rep']
 const O_A: readonly Role[] = ['owner', 'admin']
 const O_A_F: readonly Role[] = ['owner', 'admin', 'finance']
+const O_A_M: readonly Role[] = ['owner', 'admin', 'manager']
+const O_A_F_M: readonly Role[] = ['owner', 'admin', 'finance', 'manager']
 
 const PLAN_ONE = 'id: msp-ae'
 const CSV =
@@ -75,6 +77,57 @@ const MATRIX: readonly Cell[] = [
   { method: 'POST', url: '/api/periods/2026-01/payouts/approve', allowed: ['owner', 'finance'] },
   { method: 'GET', url: '/api/ledger/verify', allowed: O_A_F },
   { method: 'GET', url: '/api/audit', allowed: O_A_F },
+  // Follow-through (unknown ids answer 404 to the roles let through).
+  { method: 'GET', url: '/api/outcomes', allowed: EVERYONE },
+  { method: 'GET', url: '/api/outcomes/no-such-outcome', allowed: EVERYONE },
+  { method: 'POST', url: '/api/outcomes/no-such-outcome/apply', body: { note: 'x' }, allowed: O_A_M },
+  { method: 'POST', url: '/api/outcomes/no-such-outcome/waive', body: { reason: 'x' }, allowed: O_A_M },
+  { method: 'POST', url: '/api/outcomes/no-such-outcome/approve', allowed: O_A },
+  { method: 'POST', url: '/api/outcomes/no-such-outcome/reject', body: { reason: 'x' }, allowed: O_A },
+  {
+    method: 'POST',
+    url: '/api/outcomes/no-such-outcome/decide',
+    body: { decision: 'separate' },
+    allowed: O_A,
+  },
+  { method: 'POST', url: '/api/outcomes/check-overdue', allowed: O_A },
+  { method: 'GET', url: '/api/coaching', allowed: EVERYONE },
+  { method: 'GET', url: '/api/coaching/r01', allowed: EVERYONE },
+  {
+    method: 'POST',
+    url: '/api/coaching/r01/items',
+    body: { kind: 'training', title: 'x', dueOn: '2026-03-10' },
+    allowed: O_A_M,
+  },
+  { method: 'POST', url: '/api/coaching/items/no-such-item/complete', body: { notes: 'x' }, allowed: O_A_M },
+  { method: 'GET', url: '/api/disputes', allowed: EVERYONE },
+  { method: 'GET', url: '/api/statements/r01/2026-01/lines', allowed: EVERYONE },
+  {
+    method: 'POST',
+    url: '/api/disputes',
+    body: { ledgerSeq: 999999, message: 'x' },
+    allowed: ['manager', 'rep'],
+  },
+  { method: 'POST', url: '/api/disputes/999/accept', body: { amountMinor: 100 }, allowed: O_A_M },
+  { method: 'POST', url: '/api/disputes/999/reject', body: { reason: 'x' }, allowed: O_A_M },
+  { method: 'GET', url: '/api/plans/msp-ae/document', allowed: EVERYONE },
+  {
+    method: 'POST',
+    url: '/api/plans/msp-ae/acknowledge',
+    body: { name: 'Nobody' },
+    allowed: ['manager', 'rep'],
+  },
+  { method: 'GET', url: '/api/acknowledgements/pending', allowed: EVERYONE },
+  { method: 'GET', url: '/api/acknowledgements/status?rep=r01&period=2026-01', allowed: EVERYONE },
+  { method: 'GET', url: '/api/reports/follow-through', allowed: O_A_F_M },
+  { method: 'GET', url: '/api/reports/unenforced', allowed: O_A_F_M },
+  { method: 'GET', url: '/api/reports/after-miss', allowed: O_A_F_M },
+  { method: 'GET', url: '/api/reports/under-performers', allowed: O_A_F_M },
+  { method: 'GET', url: '/api/notifications', allowed: EVERYONE },
+  { method: 'POST', url: '/api/notifications/no-such-note/read', allowed: EVERYONE },
+  { method: 'GET', url: '/api/outbox', allowed: O_A },
+  { method: 'GET', url: '/api/settings/follow-through', allowed: O_A },
+  { method: 'PUT', url: '/api/settings/follow-through', body: {}, allowed: O_A },
   { method: 'POST', url: '/api/auth/logout-all', allowed: EVERYONE },
 ]
 

@@ -33,6 +33,13 @@ import { tokenRoutes } from './routes/tokens.ts'
 import { userRoutes } from './routes/users.ts'
 import { serveWebApp } from './web-app.ts'
 import { webhookRoutes } from './webhooks/webhook-routes.ts'
+import { acknowledgementRoutes } from './routes/acknowledgements.ts'
+import { coachingRoutes } from './routes/coaching.ts'
+import { disputeRoutes } from './routes/disputes.ts'
+import { notificationRoutes } from './routes/notifications.ts'
+import { outcomeRoutes } from './routes/outcomes.ts'
+import { reportRoutes } from './routes/reports.ts'
+import { settingsRoutes } from './routes/settings.ts'
 
 /** The largest request body: a CSV import of a large company. */
 const BODY_LIMIT_BYTES = 64 * 1024 * 1024
@@ -57,6 +64,13 @@ const routeModules: readonly RouteModule[] = [
   sessionStateRoutes,
   auditRoutes,
   webhookRoutes,
+  outcomeRoutes,
+  coachingRoutes,
+  disputeRoutes,
+  acknowledgementRoutes,
+  reportRoutes,
+  notificationRoutes,
+  settingsRoutes,
 ]
 
 /**
