@@ -33,6 +33,8 @@ declare module 'fastify' {
  */
 export function authenticate(deps: ServerDeps) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    // The web app's files and the docs' assets need nobody: no session look-up for them.
+    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/docs/static/')) return
     const auth = request.headers.authorization
     if (auth !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(auth)
