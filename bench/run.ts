@@ -16,6 +16,7 @@ import type { DuckdbPeerResult } from './duckdb-peer.ts'
 import type { EngineAloneResult } from './engine-alone.ts'
 import { GENERATOR_VERSION, generateCompany, type GeneratedCompany } from './generate.ts'
 import { importBench } from './import-bench.ts'
+import { runCloseBench } from './close-bench.ts'
 import { type ChildRun, heapPeakFromTrace, resultOf, runChild } from './harness/child.ts'
 import { bytes, dollars, grouped, parseMinor, perSecond, seconds, table } from './harness/format.ts'
 
@@ -226,6 +227,7 @@ async function main(): Promise<void> {
       `(process peak incl. reading ${bytes(engine.processPeakBytes)}); calc peak by ${calc.peakBy}`,
   )
   lines.push('', ...(await importBench(dir, say)))
+  lines.push('', ...(await runCloseBench({ seed, reps, deals, activitiesPerRepMonth: perRepMonth })).lines)
   console.log(lines.join('\n'))
   writeFileSync(
     join(ROOT, 'bench/out/last-run.json'),
