@@ -38,6 +38,9 @@ interface Step {
   readonly storeSeconds: number
   readonly added: number
   readonly unchanged: number
+  /** CPU time of this process, and of the PostgreSQL backend when it runs on this machine. */
+  readonly nodeCpuSeconds: number
+  readonly serverCpuSeconds: number | null
 }
 
 export interface ImportBenchResult {
@@ -59,10 +62,14 @@ async function child(engine: Engine, dir: string): Promise<void> {
   } else db = await openPglite()
   try {
     await migrate(db)
+    const measured = withBackendCpu(db)
+    db = measured.db
     await db.query(
       `insert into organizations (id, name, currency, timezone) values ('bench', 'Bench', 'USD', 'UTC')`,
     )
     const step = async (kind: 'reps' | 'deals'): Promise<Step> => {
+      const cpu = process.cpuUsage()
+      measured.reset()
       const started = performance.now()
       let stored = started
       const out = await importFile(db, {
@@ -76,6 +83,7 @@ async function child(engine: Engine, dir: string): Promise<void> {
         },
       })
       const ended = performance.now()
+      const used = process.cpuUsage(cpu)
       if (!out.ok) throw new Error(`${kind}.csv did not import: ${JSON.stringify(out.issues.slice(0, 3))}`)
       return {
         rows: out.counts.rows,
@@ -84,6 +92,8 @@ async function child(engine: Engine, dir: string): Promise<void> {
         storeSeconds: (ended - stored) / 1000,
         added: out.counts.added,
         unchanged: out.counts.unchanged,
+        nodeCpuSeconds: (used.user + used.system) / 1e6,
+        serverCpuSeconds: measured.seconds(),
       }
     }
     const reps = await step('reps')
@@ -100,6 +110,46 @@ async function child(engine: Engine, dir: string): Promise<void> {
     }
   }
 }
+
+/**
+ * The CPU time of the PostgreSQL backends that ran the import's transactions, read from
+ * /proc/PID/stat: on a shared machine, wall time says little. Null when the server is elsewhere
+ * (or the engine is PGlite, whose work is this process's).
+ */
+function withBackendCpu(db: Database): { db: Database; reset: () => void; seconds: () => number | null } {
+  let total: number | null = null
+  const ticks = (pid: number): number | null => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+      return (Number(fields[11]) + Number(fields[12])) / 100
+    } catch {
+      return null
+    }
+  }
+  if (db.kind !== 'postgres') return { db, reset: () => {}, seconds: () => null }
+  const transaction = db.transaction.bind(db)
+  return {
+    db: {
+      ...db,
+      transaction: (fn) =>
+        transaction(async (tx) => {
+          const [row] = await tx.query<{ pid: number }>('select pg_backend_pid() as pid')
+          const before = ticks(row?.pid ?? 0)
+          try {
+            return await fn(tx)
+          } finally {
+            const after = ticks(row?.pid ?? 0)
+            if (before !== null && after !== null) total = (total ?? 0) + after - before
+          }
+        }),
+    },
+    reset: () => void (total = null),
+    seconds: () => total,
+  }
+}
+
+const cpuOf = (s: Step): string =>
+  `${seconds(s.nodeCpuSeconds)} + ${s.serverCpuSeconds === null ? '—' : seconds(s.serverCpuSeconds)}`
 
 const rate = (s: Step): string => `${grouped(s.rows / s.seconds)} rows/s`
 
@@ -134,10 +184,11 @@ export async function importBench(dir: string, say: (text: string) => void = () 
         grouped(s.rows),
         seconds(s.seconds),
         `${seconds(s.checkSeconds)} + ${seconds(s.storeSeconds)}`,
+        cpuOf(s),
         rate(s),
       ])
     }
-    rows.push([`${name}: peak RSS of the process`, '', '', '', bytes(run.peakRssBytes)])
+    rows.push([`${name}: peak RSS of the process`, '', '', '', '', bytes(run.peakRssBytes)])
     if (engine === 'postgres') {
       for (const [what, s] of [
         ['deals into PostgreSQL', r.deals],
@@ -155,7 +206,7 @@ export async function importBench(dir: string, say: (text: string) => void = () 
   }
   const lines = [
     'import: followthrough import reps, then deals, then the same deals again; whole import (check + store)',
-    table(['import', 'rows', 'seconds', 'check + store', 'rate'], rows),
+    table(['import', 'rows', 'seconds', 'check + store', 'CPU s: Node + server', 'rate'], rows),
   ]
   if (goals.length > 0) lines.push('', table(['goal', 'measured', 'goal', ''], goals))
   else lines.push('(PostgreSQL not measured: set DATABASE_URL)')
