@@ -50,6 +50,7 @@ const MATRIX: readonly Cell[] = [
   { method: 'GET', url: '/api/plans/msp-ae/diff?from=1&to=1', allowed: EVERYONE },
   { method: 'GET', url: '/api/plans/msp-ae/reps', allowed: EVERYONE },
   { method: 'POST', url: '/api/plans', body: { source: PLAN_ONE }, allowed: O_A },
+  { method: 'POST', url: '/api/what-if', body: { source: PLAN_ONE }, allowed: O_A },
   {
     method: 'POST',
     url: '/api/plans/msp-ae/assignments',

@@ -33,6 +33,7 @@ import { tokenRoutes } from './routes/tokens.ts'
 import { userRoutes } from './routes/users.ts'
 import { serveWebApp } from './web-app.ts'
 import { webhookRoutes } from './webhooks/webhook-routes.ts'
+import { whatIfRoutes } from './routes/what-if.ts'
 import { acknowledgementRoutes } from './routes/acknowledgements.ts'
 import { coachingRoutes } from './routes/coaching.ts'
 import { disputeRoutes } from './routes/disputes.ts'
@@ -64,6 +65,7 @@ const routeModules: readonly RouteModule[] = [
   sessionStateRoutes,
   auditRoutes,
   webhookRoutes,
+  whatIfRoutes,
   outcomeRoutes,
   coachingRoutes,
   disputeRoutes,

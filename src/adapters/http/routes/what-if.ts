@@ -1,0 +1,97 @@
+import { z } from 'zod'
+import { whatIf } from '../../../app/what-if/what-if.ts'
+import { orgTx, requireRole, type ServerDeps, type ZodApp } from '../context.ts'
+import { errors } from '../schemas.ts'
+import { minorToJson } from '../scope.ts'
+
+const issue = z.object({ file: z.string(), line: z.number(), column: z.number(), message: z.string() })
+const line = z.object({
+  kind: z.string(),
+  rule: z.string().nullable(),
+  actualMinor: z.number(),
+  whatIfMinor: z.number(),
+})
+const repPeriod = z.object({
+  period: z.string(),
+  actualMinor: z.number(),
+  whatIfMinor: z.number(),
+  actualRules: z.array(z.string()),
+  whatIfRules: z.array(z.string()),
+})
+const rep = z.object({
+  repId: z.string(),
+  name: z.string(),
+  actualMinor: z.number(),
+  whatIfMinor: z.number(),
+  differenceMinor: z.number(),
+  lines: z.array(line),
+  periods: z.array(repPeriod),
+})
+const comparison = z
+  .object({
+    planId: z.string(),
+    replaces: z.string(),
+    currency: z.string(),
+    periods: z.array(z.string()),
+    reps: z.array(rep),
+    totals: z.object({ actualMinor: z.number(), whatIfMinor: z.number(), differenceMinor: z.number() }),
+    rules: z.array(
+      z.object({
+        rule: z.string(),
+        effects: z.array(z.string()),
+        kind: z.enum(['incentive', 'consequence', 'both']),
+        actual: z.number(),
+        whatIf: z.number(),
+      }),
+    ),
+  })
+  .meta({ id: 'WhatIf' })
+
+/** Amounts (bigint minor units, fields ending in `Minor`) as exact JSON numbers. */
+function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') return minorToJson(value)
+  if (Array.isArray(value)) return value.map(plain)
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]))
+  return value
+}
+
+/** The what-if: a draft plan run over the last closed periods, next to what was paid (owner, admin). */
+export async function whatIfRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
+  app.post(
+    '/what-if',
+    {
+      preHandler: requireRole('owner', 'admin'),
+      schema: {
+        tags: ['plans'],
+        summary:
+          'Run a draft plan over the last closed periods (default 12) and compare per rep with what was paid and which rules fired; stores nothing',
+        body: z.object({
+          source: z.string().min(1).max(1_000_000),
+          file: z.string().min(1).max(200).default('draft.yaml'),
+          months: z.number().int().min(1).max(60).default(12),
+          replaces: z.string().min(1).max(200).optional(),
+        }),
+        response: {
+          200: z.object({ issues: z.array(issue), result: comparison.nullable() }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { source, file, months, replaces } = request.body
+      const out = await orgTx(request, deps, (tx, principal) =>
+        whatIf(tx, {
+          orgId: principal.orgId,
+          planText: source,
+          file,
+          months,
+          ...(replaces === undefined ? {} : { replaces }),
+        }),
+      )
+      if (!out.ok) return { issues: [...out.issues], result: null }
+      const { ok: _ok, issues: _issues, ...result } = out
+      return { issues: [], result: plain(result) as z.infer<typeof comparison> }
+    },
+  )
+}

@@ -1,0 +1,168 @@
+import type { RepJson } from '../../core/engine/result-json.ts'
+
+/** One rep in one period: payouts in minor units and the rules that fired, actually and in the what-if. */
+export interface RepPeriodComparison {
+  readonly period: string
+  readonly actualMinor: bigint
+  readonly whatIfMinor: bigint
+  readonly actualRules: readonly string[]
+  readonly whatIfRules: readonly string[]
+}
+
+/** A line of the statement summed over the window: a commission, spiff or rule, or a kind (draw, carry…). */
+export interface LineComparison {
+  readonly kind: string
+  readonly rule: string | null
+  readonly actualMinor: bigint
+  readonly whatIfMinor: bigint
+}
+
+export interface RepComparison {
+  readonly repId: string
+  readonly name: string
+  readonly actualMinor: bigint
+  readonly whatIfMinor: bigint
+  readonly differenceMinor: bigint
+  readonly lines: readonly LineComparison[]
+  readonly periods: readonly RepPeriodComparison[]
+}
+
+/** A rule (incentive or consequence): how many times it came due, actually and in the what-if. */
+export interface RuleComparison {
+  readonly rule: string
+  /** The effects it states (bonus, pto_days, forfeit, warning…), from either run. */
+  readonly effects: readonly string[]
+  readonly kind: 'incentive' | 'consequence' | 'both'
+  readonly actual: number
+  readonly whatIf: number
+}
+
+export interface WhatIfComparison {
+  readonly planId: string
+  readonly replaces: string
+  readonly currency: string
+  readonly periods: readonly string[]
+  readonly reps: readonly RepComparison[]
+  readonly totals: {
+    readonly actualMinor: bigint
+    readonly whatIfMinor: bigint
+    readonly differenceMinor: bigint
+  }
+  readonly rules: readonly RuleComparison[]
+}
+
+const INCENTIVES = new Set(['bonus', 'pto_days', 'raise', 'boost'])
+
+/** Compares two runs (per period, the rep entries of the calc result) rep by rep, period by period. */
+export function compareRuns(args: {
+  planId: string
+  replaces: string
+  currency: string
+  periods: readonly string[]
+  names: ReadonlyMap<string, string>
+  actual: ReadonlyMap<string, readonly RepJson[]>
+  whatIf: ReadonlyMap<string, readonly RepJson[]>
+}): WhatIfComparison {
+  const repIds = new Set<string>()
+  for (const runs of [args.actual, args.whatIf])
+    for (const period of args.periods) for (const rep of runs.get(period) ?? []) repIds.add(rep.rep)
+  const index = (runs: ReadonlyMap<string, readonly RepJson[]>) => {
+    const out = new Map<string, RepJson>()
+    for (const [period, reps] of runs) for (const rep of reps) out.set(`${period}\u0000${rep.rep}`, rep)
+    return out
+  }
+  const actual = index(args.actual)
+  const whatIf = index(args.whatIf)
+  const rules = new Map<string, { effects: Set<string>; actual: number; whatIf: number }>()
+  const countRules = (rep: RepJson | undefined, side: 'actual' | 'whatIf') => {
+    for (const outcome of rep?.outcomes ?? []) {
+      const entry = rules.get(outcome.rule) ?? { effects: new Set<string>(), actual: 0, whatIf: 0 }
+      for (const key of Object.keys(outcome.effects)) entry.effects.add(key)
+      entry[side] += 1
+      rules.set(outcome.rule, entry)
+    }
+  }
+
+  const reps: RepComparison[] = []
+  let actualTotal = 0n
+  let whatIfTotal = 0n
+  for (const repId of [...repIds].sort()) {
+    const lines = new Map<
+      string,
+      { kind: string; rule: string | null; actualMinor: bigint; whatIfMinor: bigint }
+    >()
+    const addLines = (rep: RepJson | undefined, side: 'actualMinor' | 'whatIfMinor') => {
+      for (const line of rep?.lines ?? []) {
+        const key = `${line.kind}\u0000${line.rule ?? ''}`
+        const entry = lines.get(key) ?? {
+          kind: line.kind,
+          rule: line.rule ?? null,
+          actualMinor: 0n,
+          whatIfMinor: 0n,
+        }
+        entry[side] += BigInt(line.amount)
+        lines.set(key, entry)
+      }
+    }
+    const periods: RepPeriodComparison[] = []
+    let repActual = 0n
+    let repWhatIf = 0n
+    for (const period of args.periods) {
+      const a = actual.get(`${period}\u0000${repId}`)
+      const w = whatIf.get(`${period}\u0000${repId}`)
+      if (a === undefined && w === undefined) continue
+      countRules(a, 'actual')
+      countRules(w, 'whatIf')
+      addLines(a, 'actualMinor')
+      addLines(w, 'whatIfMinor')
+      const actualMinor = BigInt(a?.payout ?? 0)
+      const whatIfMinor = BigInt(w?.payout ?? 0)
+      repActual += actualMinor
+      repWhatIf += whatIfMinor
+      periods.push({
+        period,
+        actualMinor,
+        whatIfMinor,
+        actualRules: (a?.outcomes ?? []).map((o) => o.rule),
+        whatIfRules: (w?.outcomes ?? []).map((o) => o.rule),
+      })
+    }
+    actualTotal += repActual
+    whatIfTotal += repWhatIf
+    reps.push({
+      repId,
+      name: args.names.get(repId) ?? repId,
+      actualMinor: repActual,
+      whatIfMinor: repWhatIf,
+      differenceMinor: repWhatIf - repActual,
+      lines: [...lines.values()],
+      periods,
+    })
+  }
+  return {
+    planId: args.planId,
+    replaces: args.replaces,
+    currency: args.currency,
+    periods: [...args.periods],
+    reps,
+    totals: {
+      actualMinor: actualTotal,
+      whatIfMinor: whatIfTotal,
+      differenceMinor: whatIfTotal - actualTotal,
+    },
+    rules: [...rules]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([rule, e]) => {
+        const effects = [...e.effects].sort()
+        const incentive = effects.some((k) => INCENTIVES.has(k))
+        const consequence = effects.some((k) => !INCENTIVES.has(k))
+        return {
+          rule,
+          effects,
+          kind: incentive && consequence ? 'both' : incentive ? 'incentive' : 'consequence',
+          actual: e.actual,
+          whatIf: e.whatIf,
+        }
+      }),
+  }
+}

@@ -1,0 +1,143 @@
+import { formatLocalDate } from '../../core/calendar/civil.ts'
+import { parsePeriodKey, periodEnd, periodKey, periodStart } from '../../core/calendar/period.ts'
+import { DomainError } from '../../core/domain-error.ts'
+import { toResultJson, type RepJson } from '../../core/engine/result-json.ts'
+import { runEngine } from '../../core/engine/run-engine.ts'
+import { parsePlan, type PlanIssue } from '../../core/plans/parse-plan.ts'
+import type { Plan } from '../../core/plans/plan.ts'
+import { loadRecords } from '../close/load-records.ts'
+import { plansOfRecord } from '../close/plans-of-record.ts'
+import type { Queryable } from '../ports/sql.ts'
+import { compareRuns, type WhatIfComparison } from './compare-runs.ts'
+
+export interface WhatIfArgs {
+  readonly orgId: string
+  /** The draft plan's text (YAML or JSON). */
+  readonly planText: string
+  /** The draft's file name, for issue positions (e.g. `msp-ae.yaml`). */
+  readonly file: string
+  /** How many of the last closed periods of the draft's kind to run over (default 12). */
+  readonly months?: number
+  /** The published plan whose reps the draft is run for, when the draft's id is new. */
+  readonly replaces?: string
+}
+
+export type WhatIfResult =
+  | { readonly ok: false; readonly issues: readonly PlanIssue[] }
+  | ({ readonly ok: true; readonly issues: readonly [] } & WhatIfComparison)
+
+/**
+ * Runs a draft plan with the one engine over the last `months` closed periods of its kind, for the
+ * reps of the published plan it stands in for (its own id, or `replaces`), and compares per rep
+ * and period with what the latest real close of each period stored: payouts (minor units, exact)
+ * and the rules that fired. The run starts with empty balances, streaks and coaching at the first
+ * period of the window; real results also carry prior-period adjustments. Reads only.
+ */
+export async function whatIf(db: Queryable, args: WhatIfArgs): Promise<WhatIfResult> {
+  const count = args.months ?? 12
+  if (!Number.isInteger(count) || count < 1 || count > 60)
+    throw new DomainError('what_if.bad_months', 'Run the what-if over 1 to 60 periods.', { months: count })
+  const { plan: draft, issues } = parsePlan(args.planText, args.file)
+  if (draft === null) return { ok: false, issues }
+
+  const published = await plansOfRecord(db, args.orgId)
+  const target = args.replaces ?? draft.id
+  const replaced = published.find((p) => p.plan.id === target)
+  if (replaced === undefined) {
+    throw new DomainError(
+      'what_if.unknown_plan',
+      args.replaces === undefined
+        ? `No plan "${draft.id}" is published: name the published plan this draft replaces.`
+        : `No plan "${args.replaces}" is published.`,
+      { plan: target },
+    )
+  }
+  if (replaced.plan.currency.code !== draft.currency.code) {
+    return {
+      ok: false,
+      issues: [
+        positionless(
+          args.file,
+          `the draft pays in ${draft.currency.code}, but ${target} pays in ${replaced.plan.currency.code}; a what-if compares amounts in one currency`,
+        ),
+      ],
+    }
+  }
+
+  const closed = await db.query<{ key: string }>(
+    `select key from periods where org_id = $1 and kind = $2 and status = 'closed' order by key desc limit $3`,
+    [args.orgId, draft.period, count],
+  )
+  const keys = closed.map((r) => r.key).reverse()
+  const indices = keys.map((k) => parsePeriodKey(k)?.index ?? 0)
+  const first = indices[0]
+  const last = indices[indices.length - 1]
+  if (first === undefined || last === undefined) {
+    throw new DomainError(
+      'what_if.no_closed_periods',
+      `No ${draft.period} has been closed yet: a what-if compares with closed periods.`,
+      { period: draft.period },
+    )
+  }
+
+  const from = periodStart(draft.period, first)
+  const to = periodEnd(draft.period, last)
+  const allKeys: string[] = []
+  for (let p = first; p <= last; p++) allKeys.push(periodKey(draft.period, p))
+  const plans = published.map((p) => p.plan)
+  const loaded = await loadRecords(db, args.orgId, plans, formatLocalDate(to), {
+    from: formatLocalDate(from),
+    to: formatLocalDate(to),
+    periods: allKeys,
+    activities: countsActivities(draft),
+  })
+  if (!loaded.ok)
+    throw new DomainError('what_if.bad_data', 'The data in the database does not check.', {
+      issues: loaded.issues,
+    })
+  // The draft stands in for the published plan: its reps are the draft's reps in this run.
+  const reps = loaded.records.reps.map((r) => (r.plan === target ? { ...r, plan: draft.id } : r))
+  const run = runEngine([draft], { ...loaded.records, reps }, { from, to })
+  const json = toResultJson(run).plans[0]
+  const whatIfByPeriod = new Map<string, RepJson[]>(
+    (json?.periods ?? []).filter((p) => keys.includes(p.period)).map((p) => [p.period, p.reps]),
+  )
+
+  const actual = await db.query<{ rep_id: string; period: string; result: unknown }>(
+    `select r.rep_id, r.period, r.result from results r
+       join (select distinct on (period) id from close_runs
+              where org_id = $1 and period = any($2::text[]) and not dry_run and status = 'done'
+              order by period, started_at desc) c on c.id = r.close_id
+      where r.org_id = $1 and r.plan_id = $3`,
+    [args.orgId, keys, target],
+  )
+  const actualByPeriod = new Map<string, RepJson[]>()
+  for (const row of actual) {
+    const rep = (typeof row.result === 'string' ? JSON.parse(row.result) : row.result) as RepJson
+    const list = actualByPeriod.get(row.period) ?? []
+    list.push(rep)
+    actualByPeriod.set(row.period, list)
+  }
+  const names = new Map(loaded.records.reps.map((r) => [r.id, r.name]))
+  return {
+    ok: true,
+    issues: [],
+    ...compareRuns({
+      planId: draft.id,
+      replaces: target,
+      currency: draft.currency.code,
+      periods: keys,
+      names,
+      actual: actualByPeriod,
+      whatIf: whatIfByPeriod,
+    }),
+  }
+}
+
+function countsActivities(plan: Plan): boolean {
+  return plan.metrics.some((m) => m.source.kind === 'count' && m.source.of === 'activities')
+}
+
+function positionless(file: string, message: string): PlanIssue {
+  return { file, line: 1, column: 1, message }
+}
