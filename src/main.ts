@@ -24,7 +24,12 @@ async function main(): Promise<number> {
     if (someone === undefined) {
       const orgId = await resolveOrg(db)
       io.stderr('An empty database: creating the demo company (a minute at most)…\n')
-      const out = await createDemo(db, { orgId, files: await exampleDemoFiles(), now: new Date() })
+      const out = await createDemo(db, {
+        orgId,
+        files: await exampleDemoFiles(),
+        now: new Date(),
+        history: true,
+      })
       banner = `The demo company is ready: ${out.closed.length} months closed.\n${formatDemoLogins(out.logins)}`
     } else {
       const [demo] = await db.query(

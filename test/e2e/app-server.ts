@@ -39,7 +39,12 @@ export async function startAppServer(now: () => Date = () => DEMO_NOW): Promise<
   let app: FastifyInstance | null = null
   try {
     const orgId = await resolveOrg(db)
-    const demo = await createDemo(db, { orgId, files: await exampleDemoFiles(), now: DEMO_NOW })
+    const demo = await createDemo(db, {
+      orgId,
+      files: await exampleDemoFiles(),
+      now: DEMO_NOW,
+      history: true,
+    })
     app = await buildServer({ db, now })
     await app.listen({ port: 0, host: '127.0.0.1' })
     const { port } = app.server.address() as AddressInfo

@@ -29,6 +29,7 @@ export async function demoCommand(opts: DbOptions, io: Io, openDb: OpenDb): Prom
       orgId,
       files,
       now: new Date(),
+      history: true,
       onStep: (text) => io.stderr(`… ${text}\n`),
     })
     io.stdout(
