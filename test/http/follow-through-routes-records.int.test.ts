@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runNotifications } from '../../src/app/notify/run-notifications.ts'
 import { Agent, DEMO_EMAIL, demoServer, signIn, type DemoServer } from './support.ts'
 
 // The demo company served over HTTP (January and February 2026 closed, on 2026-03-02): disputes,
@@ -205,19 +206,37 @@ describe('acknowledgements and the plan document over HTTP', () => {
 })
 
 describe('notifications over HTTP', () => {
-  it("shows a person's notifications and the outbox to owners and admins", async () => {
-    const mine = await json<{ items: unknown[] }>(rep, 'GET', '/api/notifications')
-    expect(Array.isArray(mine.items)).toBe(true)
-    expect(await refusal(rep, 'POST', '/api/notifications/no-such-note/read')).toEqual([
+  it("shows a person's own notifications, marks them read, and shows the outbox to owners and admins", async () => {
+    // One notification run: the manager is told of the due outcomes they own; no SMTP, so the
+    // emails stay in the outbox.
+    await runNotifications(server.db, { orgId: server.orgId, now: server.clock.now(), mailer: null })
+    interface Note {
+      id: string
+      kind: string
+      readAt: string | null
+    }
+    const notes = (await json<{ items: Note[] }>(manager, 'GET', '/api/notifications')).items
+    expect(notes.length).toBeGreaterThan(0)
+    expect(notes.every((n) => n.readAt === null)).toBe(true)
+    expect(notes.map((n) => n.kind)).toContain('outcome_due')
+    const first = notes[0] as Note
+    expect(await refusal(rep, 'POST', `/api/notifications/${first.id}/read`)).toEqual([
       404,
       'notification.not_found',
     ])
-    const outbox = await json<{ smtp: { configured: boolean }; items: unknown[] }>(
+    await json(manager, 'POST', `/api/notifications/${first.id}/read`)
+    const unread = (await json<{ items: Note[] }>(manager, 'GET', '/api/notifications?unread=true')).items
+    expect(unread.map((n) => n.id)).not.toContain(first.id)
+    expect(unread.length).toBe(notes.length - 1)
+    const outbox = await json<{ smtp: { configured: boolean }; items: { status: string }[] }>(
       owner,
       'GET',
-      '/api/outbox',
+      '/api/outbox?unsent=true',
     )
-    expect(typeof outbox.smtp.configured).toBe('boolean')
+    expect(outbox.smtp.configured).toBe(
+      process.env.SMTP_URL !== undefined || process.env.SMTP_HOST !== undefined,
+    )
+    expect(outbox.items.length).toBeGreaterThan(0)
     expect(await refusal(manager, 'GET', '/api/outbox')).toEqual([403, 'auth.forbidden'])
   })
 })

@@ -1,10 +1,11 @@
+import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { applyOutcome } from '../../../app/followthrough/apply-outcome.ts'
 import { approveWaiver } from '../../../app/followthrough/approve-waiver.ts'
 import { decideTerminationReview } from '../../../app/followthrough/decide-termination-review.ts'
 import { listOutcomeEvents, listOutcomes } from '../../../app/followthrough/list-outcomes.ts'
 import { markOverdue } from '../../../app/followthrough/mark-overdue.ts'
-import type { Actor, Outcome } from '../../../app/followthrough/outcome-record.ts'
+import type { Actor } from '../../../app/followthrough/outcome-record.ts'
 import { rejectWaiver } from '../../../app/followthrough/reject-waiver.ts'
 import { requestWaiver } from '../../../app/followthrough/request-waiver.ts'
 import { DomainError } from '../../../core/domain-error.ts'
@@ -82,31 +83,6 @@ const outcomeEvent = z.object({
 const idParams = z.object({ id: z.string().min(1).max(200) })
 const text = z.string().max(10_000)
 
-/** Reads the outcome and refuses (403) one of a rep outside what the principal sees. */
-async function visibleOutcome(
-  deps: ServerDeps,
-  request: Parameters<typeof orgTx>[0],
-  id: string,
-): Promise<Outcome> {
-  return orgTx(request, deps, async (tx, principal) => {
-    const [found] = await tx.query<{ rep_id: string }>(
-      'select rep_id from outcomes where org_id = $1 and id = $2 and effect is not null',
-      [principal.orgId, id],
-    )
-    if (found === undefined) throw new DomainError('outcome.not_found', `No outcome ${id}.`, { outcome: id })
-    await requireRepVisible(tx, principal, found.rep_id)
-    const items = await listOutcomes(tx, {
-      orgId: principal.orgId,
-      actor: actorOf(principal),
-      now: deps.now(),
-      rep: found.rep_id,
-    })
-    const item = items.find((o) => o.id === id)
-    if (item === undefined) throw new DomainError('outcome.not_found', `No outcome ${id}.`, { outcome: id })
-    return item
-  })
-}
-
 /**
  * Follow-through items (outcomes opened by closes): list and read them (a manager their tree, a
  * rep their own), apply, ask to waive, approve or reject a waiver, decide a termination review,
@@ -115,7 +91,7 @@ async function visibleOutcome(
 export async function outcomeRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
   const actors = requireRole('owner', 'admin', 'manager')
   const approvers = requireRole('owner', 'admin')
-  const run = (request: Parameters<typeof orgTx>[0]) => {
+  const run = (request: FastifyRequest) => {
     const principal = principalOf(request)
     return { principal, db: orgDatabase(deps.db, principal.orgId), actor: actorOf(principal) }
   }
@@ -184,13 +160,27 @@ export async function outcomeRoutes(app: ZodApp, deps: ServerDeps): Promise<void
         response: { 200: z.object({ outcome: outcomeSchema, events: z.array(outcomeEvent) }), ...errors },
       },
     },
-    async (request) => {
-      const outcome = await visibleOutcome(deps, request, request.params.id)
-      const events = await orgTx(request, deps, (tx, principal) =>
-        listOutcomeEvents(tx, { orgId: principal.orgId, id: request.params.id }),
-      )
-      return { outcome, events }
-    },
+    async (request) =>
+      orgTx(request, deps, async (tx, principal) => {
+        const id = request.params.id
+        const [found] = await tx.query<{ rep_id: string }>(
+          'select rep_id from outcomes where org_id = $1 and id = $2 and effect is not null',
+          [principal.orgId, id],
+        )
+        if (found === undefined)
+          throw new DomainError('outcome.not_found', `No outcome ${id}.`, { outcome: id })
+        await requireRepVisible(tx, principal, found.rep_id)
+        const items = await listOutcomes(tx, {
+          orgId: principal.orgId,
+          actor: actorOf(principal),
+          now: deps.now(),
+          rep: found.rep_id,
+        })
+        const outcome = items.find((o) => o.id === id)
+        if (outcome === undefined)
+          throw new DomainError('outcome.not_found', `No outcome ${id}.`, { outcome: id })
+        return { outcome, events: await listOutcomeEvents(tx, { orgId: principal.orgId, id }) }
+      }),
   )
 
   app.post(
