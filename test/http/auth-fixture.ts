@@ -10,7 +10,7 @@ export const HOUR = 60 * 60 * 1000
 
 /** The link's secret in a sign-in message. */
 export const tokenIn = (message: MailMessage | undefined): string => {
-  const match = /#token=([\w%-]+)/.exec(message?.text ?? '')
+  const match = /[#?&]token=([\w%-]+)/.exec(message?.text ?? '')
   if (match?.[1] === undefined) throw new Error('no link in the message')
   return decodeURIComponent(match[1])
 }

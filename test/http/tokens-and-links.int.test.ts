@@ -27,7 +27,7 @@ describe('password reset', () => {
     await f.app.inject({ method: 'POST', url: '/api/auth/password-reset', payload: { email: f.owner.email } })
     const message = f.mail.at(-1)
     expect(message?.to).toBe(f.owner.email)
-    expect(message?.text).toContain('https://pay.acme.example/reset-password#token=')
+    expect(message?.text).toContain('https://pay.acme.example/#/reset-password?token=')
     const token = tokenIn(message)
     const [stored] = await f.db.query<{ n: number }>(
       'select count(*)::int as n from auth_links where token_hash = $1',

@@ -3,6 +3,7 @@ import { pino } from 'pino'
 import type { Database } from '../../app/ports/sql.ts'
 import { openDatabase } from '../db/open-database.ts'
 import { buildServer } from '../http/build-server.ts'
+import { openMailer } from '../mail/open-mailer.ts'
 import { startJobs, type JobRunner } from '../jobs/start-jobs.ts'
 import type { Io } from './main.ts'
 
@@ -40,12 +41,15 @@ export async function serveCommand(opts: ServeOptions, io: Io): Promise<number> 
     return 1
   }
   const publicUrl = process.env.PUBLIC_URL
+  // With SMTP configured, sign-in links (reset, invitation) go out at once; without, to the outbox.
+  const mailer = openMailer()
   const app = await buildServer({
     db,
     now: () => new Date(),
     log,
     trustProxy: process.env.TRUST_PROXY === 'true',
     ...(publicUrl === undefined || publicUrl === '' ? {} : { publicUrl }),
+    ...(mailer === null ? {} : { sendMail: async (message) => void (await mailer.send(message)) }),
   })
   let jobs: JobRunner | null = null
   try {
@@ -81,7 +85,10 @@ export async function serveCommand(opts: ServeOptions, io: Io): Promise<number> 
         .catch((error: unknown) => log.error({ err: error }, 'closing the server failed'))
         .then(() => jobs?.stop())
         .catch((error: unknown) => log.error({ err: error }, 'stopping the jobs failed'))
-        .then(() => db.close())
+        .then(() => {
+          mailer?.close()
+          return db.close()
+        })
         .catch((error: unknown) => log.error({ err: error }, 'closing the database failed'))
         .then(() => {
           clearTimeout(force)

@@ -3,10 +3,13 @@ import { newId, sha256Hex } from '../../app/auth/secrets.ts'
 import { withOrgScope } from '../../app/ports/org-scope.ts'
 import type { MailMessage, ServerDeps } from './context.ts'
 
-/** The link people open, under the public address of the server. */
+/**
+ * The link people open, under the public address of the server: a page of the web app, which
+ * routes with the URL's fragment (`/#/reset-password?token=…`), so the token never reaches a log.
+ */
 export function linkTo(deps: ServerDeps, path: string, token: string): string {
   const base = (deps.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '')
-  return `${base}${path}#token=${encodeURIComponent(token)}`
+  return `${base}/#${path}?token=${encodeURIComponent(token)}`
 }
 
 /**
