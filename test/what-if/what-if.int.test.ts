@@ -125,7 +125,7 @@ describe('whatIf', () => {
   it('runs a draft with a new id for the reps of the plan it replaces', async () => {
     const draft = plan.replace('id: msp-ae', 'id: msp-ae-2027')
     await expect(whatIf(db, { orgId: 'acme', planText: draft, file: 'new.yaml' })).rejects.toMatchObject({
-      code: 'what_if.unknown_plan',
+      code: 'plan.unknown_plan',
     })
     const c = compared(
       await whatIf(db, { orgId: 'acme', planText: draft, file: 'new.yaml', replaces: 'msp-ae' }),

@@ -36,7 +36,7 @@ export type WhatIfResult =
 export async function whatIf(db: Queryable, args: WhatIfArgs): Promise<WhatIfResult> {
   const count = args.months ?? 12
   if (!Number.isInteger(count) || count < 1 || count > 60)
-    throw new DomainError('what_if.bad_months', 'Run the what-if over 1 to 60 periods.', { months: count })
+    throw new DomainError('whatif.bad_months', 'Run the what-if over 1 to 60 periods.', { months: count })
   const { plan: draft, issues } = parsePlan(args.planText, args.file)
   if (draft === null) return { ok: false, issues }
 
@@ -45,7 +45,7 @@ export async function whatIf(db: Queryable, args: WhatIfArgs): Promise<WhatIfRes
   const replaced = published.find((p) => p.plan.id === target)
   if (replaced === undefined) {
     throw new DomainError(
-      'what_if.unknown_plan',
+      'plan.unknown_plan',
       args.replaces === undefined
         ? `No plan "${draft.id}" is published: name the published plan this draft replaces.`
         : `No plan "${args.replaces}" is published.`,
@@ -74,7 +74,7 @@ export async function whatIf(db: Queryable, args: WhatIfArgs): Promise<WhatIfRes
   const last = indices[indices.length - 1]
   if (first === undefined || last === undefined) {
     throw new DomainError(
-      'what_if.no_closed_periods',
+      'whatif.no_closed_periods',
       `No ${draft.period} has been closed yet: a what-if compares with closed periods.`,
       { period: draft.period },
     )
@@ -92,7 +92,7 @@ export async function whatIf(db: Queryable, args: WhatIfArgs): Promise<WhatIfRes
     activities: countsActivities(draft),
   })
   if (!loaded.ok)
-    throw new DomainError('what_if.bad_data', 'The data in the database does not check.', {
+    throw new DomainError('whatif.bad_data', 'The data in the database does not check.', {
       issues: loaded.issues,
     })
   // The draft stands in for the published plan: its reps are the draft's reps in this run.

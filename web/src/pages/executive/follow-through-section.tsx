@@ -12,6 +12,8 @@ const pct = (v: number | null): string => (v === null ? '—' : `${(v * 100).toF
 /** The follow-through rate (applied / due) per closed period, for the company and per manager or team. */
 export function FollowThroughSection({ periods }: { periods: readonly string[] }) {
   const [by, setBy] = useState<'manager' | 'team'>('manager')
+  const names = useRepNames()
+  const label = (group: string): string => (by === 'manager' ? (names.data?.get(group) ?? group) : group)
   const company = useQuery({
     queryKey: ['reports', 'follow-through', 'period'],
     queryFn: () => api.get<FollowThrough>('/reports/follow-through?by=period&trailing=12'),
@@ -58,14 +60,15 @@ export function FollowThroughSection({ periods }: { periods: readonly string[] }
           connectNulls: true,
         },
         ...[...series.byGroup].map(([group, data]) => ({
-          name: group,
+          id: group,
+          name: label(group),
           type: 'line',
           data,
           connectNulls: true,
         })),
       ],
     }),
-    [series, periods],
+    [series, periods, names.data, by],
   )
   const latest = company.data?.groups.find((g) => g.group === periods[periods.length - 1])
   return (
@@ -120,7 +123,7 @@ export function FollowThroughSection({ periods }: { periods: readonly string[] }
               </tr>
               {[...series.byGroup].map(([group, data]) => (
                 <tr key={group}>
-                  <th scope="row">{group}</th>
+                  <th scope="row">{label(group)}</th>
                   {data.map((v, i) => (
                     <td key={i} className="num">
                       {pct(v)}
@@ -134,4 +137,24 @@ export function FollowThroughSection({ periods }: { periods: readonly string[] }
       </details>
     </section>
   )
+}
+
+/** Every rep's name by id (managers are reps), read page by page. */
+function useRepNames() {
+  return useQuery({
+    queryKey: ['reps', 'names'],
+    queryFn: async () => {
+      const out = new Map<string, string>()
+      let cursor: string | null = null
+      do {
+        const page: { items: { id: string; name: string }[]; nextCursor: string | null } = await api.get(
+          `/reps?limit=500${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+        )
+        for (const r of page.items) out.set(r.id, r.name || r.id)
+        cursor = page.nextCursor
+      } while (cursor !== null)
+      return out
+    },
+    staleTime: 300_000,
+  })
 }
