@@ -58,6 +58,10 @@ const MATRIX: readonly Cell[] = [
     allowed: O_A,
   },
   { method: 'GET', url: '/api/quotas', allowed: EVERYONE },
+  { method: 'GET', url: '/api/quotas/grid?year=2026', allowed: O_A_F_M },
+  // A closed period (409) and a cell without an override (404): nothing changes whoever asks.
+  { method: 'PUT', url: '/api/quotas/r01/2026-01/new_mrr', body: { amount: '1' }, allowed: O_A },
+  { method: 'DELETE', url: '/api/quotas/r01/2026-11/new_mrr', allowed: O_A },
   { method: 'GET', url: '/api/deals', allowed: EVERYONE },
   { method: 'GET', url: '/api/deals/D008', allowed: EVERYONE },
   { method: 'GET', url: '/api/activities', allowed: EVERYONE },

@@ -52,6 +52,8 @@ const byCode: Readonly<Record<string, number>> = {
   'dispute.line_reversed': 409,
   'dispute.not_a_statement_line': 409,
   'dispute.period_closed': 409,
+  'quota.period_closed': 409,
+  'quota.no_plan': 409,
   'acknowledgement.not_own': 403,
   'acknowledgement.not_assigned': 409,
   'acknowledgement.no_name': 409,

@@ -1,20 +1,95 @@
 import { z } from 'zod'
-import { orgTx, requireRole, ROLES, type ServerDeps, type ZodApp } from '../context.ts'
+import { setQuota } from '../../../app/quotas/set-quota.ts'
+import { orgTx, principalOf, requireRole, ROLES, type ServerDeps, type ZodApp } from '../context.ts'
+import { orgDatabase } from '../org-database.ts'
 import { decodeCursor, pageOf, pageQuery, toPage } from '../paging.ts'
 import { errors, periodKey } from '../schemas.ts'
 import { visibleReps } from '../scope.ts'
+import { quotaGridRoute } from './quota-grid.ts'
 
 const quota = z
   .object({
     repId: z.string(),
     period: z.string(),
     metric: z.string(),
-    amount: z.string().describe('exact decimal text: minor units for money metrics'),
+    amount: z.string().describe('exact decimal text: money metrics in currency units ("4500.00")'),
   })
   .meta({ id: 'Quota' })
 
-/** Quota overrides by rep, period and metric; within what the principal sees. */
+const quotaChange = z
+  .object({
+    repId: z.string(),
+    period: z.string(),
+    metric: z.string(),
+    planId: z.string(),
+    before: z.string().nullable(),
+    after: z.string().nullable(),
+    planDefault: z.string().nullable().describe("the plan's default quota for the metric, before ramp"),
+  })
+  .meta({ id: 'QuotaChange' })
+
+const cellParams = z.object({
+  repId: z.string().min(1).max(200),
+  period: periodKey,
+  metric: z.string().min(1).max(200),
+})
+
+/** Quota overrides by rep, period and metric; within what the principal sees. Owner and admin edit them. */
 export async function quotaRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
+  const editors = requireRole('owner', 'admin')
+  const change = (
+    repId: string,
+    period: string,
+    metric: string,
+    amount: string | null,
+    actor: string,
+    orgId: string,
+  ) => setQuota(orgDatabase(deps.db, orgId), { orgId, actor, now: deps.now(), repId, period, metric, amount })
+
+  app.put(
+    '/quotas/:repId/:period/:metric',
+    {
+      preHandler: editors,
+      schema: {
+        tags: ['quotas'],
+        summary: "Set a rep's quota for a period and metric (not in a closed period)",
+        params: cellParams,
+        body: z.object({
+          amount: z
+            .string()
+            .max(40)
+            .describe('a decimal ≥ 0; money metrics in currency units with at most its digits'),
+        }),
+        response: { 200: quotaChange, ...errors },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request)
+      const { repId, period, metric } = request.params
+      return change(repId, period, metric, request.body.amount.trim(), principal.personId, principal.orgId)
+    },
+  )
+
+  app.delete(
+    '/quotas/:repId/:period/:metric',
+    {
+      preHandler: editors,
+      schema: {
+        tags: ['quotas'],
+        summary: "Remove a rep's quota override: the plan's default applies again (not in a closed period)",
+        params: cellParams,
+        response: { 200: quotaChange, ...errors },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request)
+      const { repId, period, metric } = request.params
+      return change(repId, period, metric, null, principal.personId, principal.orgId)
+    },
+  )
+
+  await quotaGridRoute(app, deps)
+
   app.get(
     '/quotas',
     {
