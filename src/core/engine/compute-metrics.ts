@@ -56,6 +56,7 @@ export function computeMetrics(
     if (slot < 0 || credits.employed[slot * n + p] === 0) return 0n
     return credits.metricSums[k]?.get(slot * n + p) ?? 0n
   }
+  const planQuotas = plan.metrics.map((metric) => plan.quotas.get(metric.id))
   for (const rep of onPlan) {
     const slot = credits.slotOf[rep.index] as number
     if (credits.employed[slot * n + p] === 0) continue
@@ -71,8 +72,8 @@ export function computeMetrics(
           sum = (members ?? []).reduce((s, r) => s + selfValue(k, r), 0n)
         }
         const value = ratio(sum, credits.metricScale[k] ?? 1n)
-        const override = overrides.get(`${rep.index}|${metric.id}`)
-        const planQuota = plan.quotas.get(metric.id)
+        const override = overrides.size === 0 ? undefined : overrides.get(`${rep.index}|${metric.id}`)
+        const planQuota = planQuotas[k]
         let quota: Rational | null =
           override ?? (planQuota === undefined ? null : scaleQuota(planQuota, ramp, prorate))
         if (quota !== null && quota.n === 0n) quota = null

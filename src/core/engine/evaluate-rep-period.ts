@@ -60,7 +60,17 @@ export function evaluateRepPeriod(input: RepPeriodInput): RepPeriodOutput {
         `Commission "${c.id}" needs a quota for ${c.on}, and ${input.rep} has none in ${input.periodKey}; it pays nothing.`,
       )
     }
-    commissionLines.push(paid === null ? null : { kind: 'commission', rule: c.id, ...paid })
+    commissionLines.push(
+      paid === null
+        ? null
+        : {
+            kind: 'commission',
+            rule: c.id,
+            amountMinor: paid.amountMinor,
+            forfeitedMinor: paid.forfeitedMinor,
+            cappedMinor: paid.cappedMinor,
+          },
+    )
   }
   // 3. spiffs
   const spiffLines: MutableLine[] = []
@@ -72,11 +82,10 @@ export function evaluateRepPeriod(input: RepPeriodInput): RepPeriodOutput {
 
   // 5. coaching plans that end this period are decided
   let built: Record<string, unknown> | null = null
-  const context = (): Record<string, unknown> => (built ??= ruleContext(input))
   const coaching = { active: false, passed: false, failed: false }
   if (state.coaching !== null) {
     if (input.coachingEnds) {
-      const decided = evaluate(state.coaching.pass, context())
+      const decided = evaluate(state.coaching.pass, (built ??= ruleContext(input)))
       if (decided.ok && typeof decided.value === 'boolean') {
         coaching.passed = decided.value
         coaching.failed = !decided.value
@@ -100,7 +109,7 @@ export function evaluateRepPeriod(input: RepPeriodInput): RepPeriodOutput {
   for (const rule of plan.rules) {
     const effects = rule.then
     if (effects.coaching !== undefined && state.coaching !== null) continue
-    const fired = evaluate(rule.when, { ...context(), coaching })
+    const fired = evaluate(rule.when, { ...(built ??= ruleContext(input)), coaching })
     if (!fired.ok) {
       warnings.push(
         `Rule "${rule.id}" could not be evaluated for ${input.rep} in ${input.periodKey}: ${fired.error}.`,
@@ -135,32 +144,35 @@ export function evaluateRepPeriod(input: RepPeriodInput): RepPeriodOutput {
   }
   if (state.boosts.length > 0) state.boosts = state.boosts.filter((b) => b.last > input.period)
 
-  // 7. forfeits
-  const forfeitable = [...commissionLines, ...spiffLines, ...bonusLines]
-  for (const line of forfeitable) {
-    if (line === null || !(forfeitAll || (line.rule !== undefined && forfeits.has(line.rule)))) continue
-    line.forfeitedMinor += line.amountMinor
-    line.amountMinor = 0n
+  // 7. forfeits (nothing to look at when no rule forfeited anything: the common case)
+  if (forfeitAll || forfeits.size > 0) {
+    for (const line of [...commissionLines, ...spiffLines, ...bonusLines]) {
+      if (line === null || !(forfeitAll || (line.rule !== undefined && forfeits.has(line.rule)))) continue
+      line.forfeitedMinor += line.amountMinor
+      line.amountMinor = 0n
+    }
   }
 
   // 8. draw, carry and recovery; 9. payout
-  const lines: Line[] = [
-    ...commissionLines.filter((l): l is MutableLine => l !== null),
-    ...spiffLines,
-    ...input.clawbacks,
-    ...bonusLines,
-  ]
-  const earned = lines.reduce((s, l) => s + l.amountMinor, 0n)
+  const lines: Line[] = []
+  const commissionPaid: (bigint | null)[] = []
+  for (const l of commissionLines) {
+    commissionPaid.push(l === null ? null : l.amountMinor)
+    if (l !== null) lines.push(l)
+  }
+  for (const l of spiffLines) lines.push(l)
+  for (const l of input.clawbacks) lines.push(l)
+  for (const l of bonusLines) lines.push(l)
+  let earned = 0n
+  for (const l of lines) earned += l.amountMinor
   const drawn = applyDraw(earned, state.balanceMinor, plan.draw)
   state.balanceMinor = drawn.balanceMinor
-  lines.push(...drawn.lines)
-  return {
-    lines,
-    outcomes,
-    warnings,
-    commissionPaid: commissionLines.map((l) => (l === null ? null : l.amountMinor)),
-    payoutMinor: lines.reduce((s, l) => s + l.amountMinor, 0n),
+  let payoutMinor = earned
+  for (const l of drawn.lines) {
+    lines.push(l)
+    payoutMinor += l.amountMinor
   }
+  return { lines, outcomes, warnings, commissionPaid, payoutMinor }
 }
 
 function evaluate(

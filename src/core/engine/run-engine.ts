@@ -44,8 +44,13 @@ function runPlan(
   const onPlan = records.reps
     .filter((r) => r.plan === plan.id)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  const states = new Map<number, RepState>(onPlan.map((r) => [r.index, emptyRepState()]))
+  const states = onPlan.map(() => emptyRepState())
   const paid: PaidLines = plan.commissions.map(() => [])
+  // Only clawbacks read the paid lines back; a plan without any keeps none (ADR 0008).
+  const keepsPaid = plan.commissions.map((c) => c.clawbackDays !== null)
+  // Streaks are read only by rules.
+  const readsStreaks = plan.rules.length > 0
+  const noSpiffs: bigint[] = []
   const clawbackQueue = groupCancellations(credits, window.count)
   const clawback = new Clawbacks(plan, records, credits, fields, window.count)
   const periods: PeriodResult[] = []
@@ -61,11 +66,13 @@ function runPlan(
     const metrics = computeMetrics(plan, records, window, credits, reports, onPlan, p)
     const { rank, ranked } = readsRanks ? rankMetrics(plan, metrics) : NO_RANKS
     const reps: RepResult[] = []
-    for (const rep of onPlan) {
-      const state = states.get(rep.index) ?? emptyRepState()
+    for (let i = 0; i < onPlan.length; i++) {
+      const rep = onPlan[i] as Records['reps'][number]
+      const state = states[i] as RepState
       const slot = credits.slotOf[rep.index] as number
       const at = slot * window.count + p
-      const clawbacks = clawback.linesFor(clawbackQueue.get(at) ?? [], paid)
+      const queued = clawbackQueue.get(at)
+      const clawbacks = queued === undefined ? [] : clawback.linesFor(queued, paid)
       const coachingEnds = state.coaching !== null && state.coaching.last === period
       const repMetrics = metrics.get(rep.index)
       if (repMetrics === undefined) {
@@ -80,7 +87,7 @@ function runPlan(
         if (listed !== null) reps.push(listed)
         continue
       }
-      updateStreaks(state, repMetrics)
+      if (readsStreaks) updateStreaks(state, repMetrics)
       const out = evaluateRepPeriod({
         plan,
         rep: rep.id,
@@ -88,17 +95,19 @@ function runPlan(
         period,
         periodKey: key,
         metrics: repMetrics,
-        rank: rank.get(rep.index) ?? new Map(),
+        rank: rank.get(rep.index) ?? NO_RANK,
         ranked,
         tenure: rep.hiredOn === null ? null : period - periodIndexOf(window.kind, rep.hiredOn) + 1,
-        spiffSums: credits.spiffSums.map((s) => s.get(at)),
+        spiffSums: credits.spiffSums.length === 0 ? noSpiffs : credits.spiffSums.map((s) => s.get(at)),
         clawbacks,
         state,
         coachingEnds,
       })
-      out.commissionPaid.forEach((amount, c) => {
-        if (amount !== null) (paid[c] as (bigint | undefined)[])[at] = amount
-      })
+      for (let c = 0; c < out.commissionPaid.length; c++) {
+        const amount = out.commissionPaid[c]
+        if (keepsPaid[c] === true && amount !== null && amount !== undefined)
+          (paid[c] as (bigint | undefined)[])[at] = amount
+      }
       reps.push({
         rep: rep.id,
         computed: true,
@@ -184,6 +193,7 @@ function updateStreaks(state: RepState, metrics: readonly MetricResult[]): void 
   }
 }
 
+const NO_RANK: ReadonlyMap<string, number> = new Map<string, number>()
 const NO_RANKS = { rank: new Map<number, Map<string, number>>(), ranked: new Map<string, number>() }
 
 /** Whether a CEL program reads any of these variables (or reads variables whole). */

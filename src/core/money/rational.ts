@@ -23,7 +23,11 @@ function gcd(a: bigint, b: bigint): bigint {
     }
     return BigInt(x)
   }
-  while (b !== 0n) [a, b] = [b, a % b]
+  while (b !== 0n) {
+    const t = a % b
+    a = b
+    b = t
+  }
   return a
 }
 
