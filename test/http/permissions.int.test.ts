@@ -78,6 +78,7 @@ const MATRIX: readonly Cell[] = [
   { method: 'GET', url: '/api/periods/2026-01/results', allowed: EVERYONE },
   { method: 'GET', url: '/api/periods/2026-01/leaderboard', allowed: EVERYONE },
   { method: 'GET', url: '/api/statements/r01/2026-01', allowed: EVERYONE },
+  { method: 'GET', url: '/api/statements/r01/2026-01/statement.pdf', allowed: EVERYONE },
   { method: 'GET', url: '/api/periods/2026-01/payroll.csv', allowed: O_A_F },
   { method: 'POST', url: '/api/periods/2026-01/payouts/approve', allowed: ['owner', 'finance'] },
   { method: 'GET', url: '/api/ledger/verify', allowed: O_A_F },

@@ -92,8 +92,9 @@ export function addDbCommands(program: Command, io: Io, done: (status: number) =
       .description("A rep's statement for a closed period")
       .argument('<rep>')
       .argument('<period>')
-      .addOption(format()),
-  ).action(async (rep: string, period: string, opts: DbOptions & { format?: string }) => {
+      .addOption(format())
+      .option('--pdf <file>', 'also write the statement as a PDF to this file'),
+  ).action(async (rep: string, period: string, opts: DbOptions & { format?: string; pdf?: string }) => {
     done(await statementCommand(rep, period, opts, io, openDb))
   })
 

@@ -1,9 +1,12 @@
+import { writeFile } from 'node:fs/promises'
 import { formatMoney, formatMoneyForPeople, getCurrency } from '../../core/money/money.ts'
 import { formatFixed, mul, parseDecimal, ratio } from '../../core/money/rational.ts'
 import { approvePayouts, payrollFor, statementFor } from '../../app/payouts/payouts.ts'
 import type { Io } from './main.ts'
 import { actor, type DbOptions, type OpenDb, withDb } from './with-db.ts'
 import { bigintsAsText, statementNoteLines } from './disputes-command.ts'
+import { renderStatementPdf } from '../pdf/statement-pdf.ts'
+import { statementPdfInput } from '../pdf/statement-pdf-input.ts'
 
 const csvCell = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text)
 
@@ -65,15 +68,19 @@ export async function approvePayoutsCommand(
   })
 }
 
-/** `followthrough statement REP PERIOD [--format table|json]`. */
+/** `followthrough statement REP PERIOD [--format table|json] [--pdf FILE]`. */
 export async function statementCommand(
   rep: string,
   period: string,
-  opts: DbOptions & { format?: string },
+  opts: DbOptions & { format?: string; pdf?: string },
   io: Io,
   openDb: OpenDb,
 ): Promise<number> {
   return withDb(opts, io, openDb, async (db, orgId) => {
+    if (opts.pdf !== undefined) {
+      await writeFile(opts.pdf, await renderStatementPdf(await statementPdfInput(db, { orgId, rep, period })))
+      io.stderr(`Wrote the statement of ${rep} for ${period} to ${opts.pdf}.\n`)
+    }
     const s = await statementFor(db, { orgId, rep, period })
     if (opts.format === 'json') {
       io.stdout(

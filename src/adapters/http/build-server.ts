@@ -41,6 +41,7 @@ import { notificationRoutes } from './routes/notifications.ts'
 import { outcomeRoutes } from './routes/outcomes.ts'
 import { reportRoutes } from './routes/reports.ts'
 import { settingsRoutes } from './routes/settings.ts'
+import { statementPdfRoutes } from './routes/statement-pdf.ts'
 
 /** The largest request body: a CSV import of a large company. */
 const BODY_LIMIT_BYTES = 64 * 1024 * 1024
@@ -73,6 +74,7 @@ const routeModules: readonly RouteModule[] = [
   reportRoutes,
   notificationRoutes,
   settingsRoutes,
+  statementPdfRoutes,
 ]
 
 /**
