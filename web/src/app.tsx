@@ -10,6 +10,7 @@ import { planPages } from './areas/plans.tsx'
 import { publicPages } from './areas/public.tsx'
 import { repPages } from './areas/rep.tsx'
 import { settingsPages } from './areas/settings.tsx'
+import { NotificationsLink } from './pages/settings/notifications-link.tsx'
 import { SignIn } from './pages/sign-in.tsx'
 import { match, useRoute } from './router.ts'
 import { useMe, type Me } from './session.ts'
@@ -98,6 +99,7 @@ function Shell({ me, path, children }: { me: Me; path: string; children: ReactNo
           ))}
         </nav>
         <div className="row">
+          <NotificationsLink />
           <span>
             {me.name || me.email} · {me.role}
           </span>

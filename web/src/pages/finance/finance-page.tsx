@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { api } from '../../api.ts'
 import type { Period } from '../../types.ts'
+import { StatementPdfs } from './statement-pdfs.tsx'
 
 interface Verification {
   readonly ok: boolean
@@ -76,6 +77,7 @@ export function FinancePage({ canApprove }: { canApprove: boolean }) {
                   >
                     lines
                   </a>
+                  <StatementPdfs period={p.key} />
                 </td>
                 <td>
                   {canApprove && (

@@ -24,7 +24,13 @@ export function StatementPage({ repId, period, me }: { repId: string; period: st
       </h1>
       <p className="muted">
         Closed {new Date(s.closedAt).toLocaleString()} · ledger head #{s.head.seq}{' '}
-        <code>{s.head.hash.slice(0, 16)}</code>
+        <code>{s.head.hash.slice(0, 16)}</code> ·{' '}
+        <a
+          href={`/api/statements/${encodeURIComponent(s.repId)}/${s.period}/statement.pdf`}
+          download={`statement-${s.repId}-${s.period}.pdf`}
+        >
+          Download PDF
+        </a>
       </p>
       {r === null ? (
         <p>No result for this rep in this period.</p>

@@ -2,6 +2,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { api } from '../../api.ts'
 import { useOrg, type Role } from '../../session.ts'
+import { EmailSettings } from './email-settings.tsx'
+import { FollowThroughSettingsForm } from './follow-through-settings.tsx'
 
 interface Person {
   readonly id: string
@@ -32,6 +34,10 @@ export function SettingsPage() {
       </div>
       <People />
       <Tokens />
+      <div className="grid">
+        <FollowThroughSettingsForm />
+        <EmailSettings />
+      </div>
     </>
   )
 }
