@@ -121,6 +121,7 @@ async function streamCsv(
         } else reader.row(cells, line)
       },
       error: (line, message) => issues.add(file, line, message),
+      line: (text, start, end, line) => reader.fastRow?.(text, start, end, line) === true,
     })
     return true
   } catch (error) {

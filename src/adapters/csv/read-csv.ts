@@ -5,6 +5,12 @@ export interface CsvSink {
   record(cells: string[], line: number): void
   /** A record that is not valid CSV, at the line it starts on; the record is skipped. */
   error(line: number, message: string): void
+  /**
+   * Optional fast path (ADR 0008): a record after the header on one line without quotes, as the
+   * span [start, end) of `text` (line break excluded). True when taken; false to receive it split
+   * into cells through `record` (and checked against the header's cell count) as usual.
+   */
+  line?(text: string, start: number, end: number, line: number): boolean
 }
 
 const QUOTE = 34
@@ -54,7 +60,8 @@ class CsvParser {
       if (quote > nl) {
         // The common case: a record on one line without quotes.
         const stop = nl > pos && data.charCodeAt(nl - 1) === 13 ? nl - 1 : nl
-        if (stop > pos) this.emit(data.slice(pos, stop).split(','), this.line)
+        if (stop > pos && !(this.columns >= 0 && this.sink.line?.(data, pos, stop, this.line) === true))
+          this.emit(data.slice(pos, stop).split(','), this.line)
         this.line++
         pos = nl + 1
         continue

@@ -9,6 +9,11 @@ import type { IssueCollector } from './issues.ts'
 export interface RowReader<T> {
   header(cells: readonly string[], line: number): void
   row(cells: readonly string[], line: number): void
+  /**
+   * Optional fast path (ADR 0008): a record on one line without quotes, as the span [start, end)
+   * of `text`. True when the reader took the row; false to receive it through `row` instead.
+   */
+  fastRow?(text: string, start: number, end: number, line: number): boolean
   finish(): T
 }
 

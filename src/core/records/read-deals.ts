@@ -23,8 +23,9 @@ import {
   type NumberColumn,
 } from './columns.ts'
 import { cellAt, matchHeader, reportEmptyFile, type RowReader } from './header.ts'
+import { isTrimmed, NOT_PLAIN, spanDay, spanDecimal, spanWhole } from './spans.ts'
 import type { IssueCollector } from './issues.ts'
-import type { DealTable, Rep } from './records.ts'
+import { NO_DAY, type DealTable, type Rep } from './records.ts'
 
 const KNOWN = [
   'id',
@@ -98,6 +99,11 @@ class DealReader implements RowReader<DealTable> {
   /** The zone of each rep's plan when that plan is in the run. */
   private readonly zoneOfRep: (ZoneCalendar | null)[]
   private readonly utc = new ZoneCalendar('UTC')
+  /** The fast path's view of the header: cell count (0: off) and where each cell starts and ends. */
+  private fastCells = 0
+  private cuts = new Int32Array(0)
+  private readonly shareIndex: number[] = []
+  private readonly shareParts: number[] = []
 
   constructor(
     private readonly file: string,
@@ -149,6 +155,144 @@ class DealReader implements RowReader<DealTable> {
       s.index = header.names.indexOf(s.field)
       if (s.index < 0) this.issues.add(this.file, line, `missing column ${quote(s.field)} (${s.by})`)
     }
+    const at = this.at
+    const plain =
+      header.extras.length === 0 &&
+      this.summed.every((s) => s.index < 0) &&
+      at.id >= 0 &&
+      at.rep >= 0 &&
+      at.closed_on >= 0
+    this.fastCells = plain ? cells.length : 0
+    this.cuts = new Int32Array(cells.length + 1)
+  }
+
+  /**
+   * The fast path (ADR 0008): a line without quotes, read from its text without cell strings.
+   * Takes the row only when every cell is in its plain form and nothing is to be reported but a
+   * duplicate id, storing exactly what `row` would; otherwise false, and the caller hands the
+   * split cells to `row`, which reads and reports as always.
+   */
+  fastRow(text: string, start: number, end: number, line: number): boolean {
+    const count = this.fastCells
+    const at = this.at
+    if (count === 0 || at === null) return false
+    const cuts = this.cuts
+    let cells = 0
+    cuts[0] = start - 1
+    for (let i = text.indexOf(',', start); i >= 0 && i < end; i = text.indexOf(',', i + 1)) {
+      if (++cells === count) return false
+      cuts[cells] = i
+    }
+    if (cells !== count - 1) return false
+    cuts[count] = end
+
+    const idFrom = this.cellFrom(at.id)
+    const idTo = this.cellTo(at.id)
+    if (!isTrimmed(text, idFrom, idTo)) return false
+    const closedFrom = this.cellFrom(at.closed_on)
+    const closed = spanDay(text, closedFrom, this.cellTo(at.closed_on))
+    if (closed === NOT_PLAIN) return false
+    const cancelledFrom = this.cellFrom(at.cancelled_on)
+    const cancelledTo = this.cellTo(at.cancelled_on)
+    const hasCancel = cancelledTo > cancelledFrom
+    let cancelled = NO_DAY
+    if (hasCancel) {
+      cancelled = spanDay(text, cancelledFrom, cancelledTo)
+      if (cancelled === NOT_PLAIN || cancelled < closed) return false
+    }
+    const digits = this.currency.digits
+    const amount = this.plainMoney(text, this.cellFrom(at.amount), this.cellTo(at.amount), digits)
+    const mrr = this.plainMoney(text, this.cellFrom(at.mrr), this.cellTo(at.mrr), digits)
+    if (amount === NOT_PLAIN || mrr === NOT_PLAIN) return false
+    const termFrom = this.cellFrom(at.term_months)
+    const termTo = this.cellTo(at.term_months)
+    const term = termTo > termFrom ? spanWhole(text, termFrom, termTo) : NaN
+    if (term === NOT_PLAIN) return false
+    const typeFrom = this.cellFrom(at.type)
+    const typeTo = this.cellTo(at.type)
+    const customerFrom = this.cellFrom(at.customer)
+    const customerTo = this.cellTo(at.customer)
+    if (
+      (typeTo > typeFrom && !isTrimmed(text, typeFrom, typeTo)) ||
+      (customerTo > customerFrom && !isTrimmed(text, customerFrom, customerTo))
+    )
+      return false
+    if (!this.plainShares(text, this.cellFrom(at.rep), this.cellTo(at.rep))) return false
+
+    // Stored as `row` stores it.
+    this.line = line
+    const row = this.ids.length
+    const id = text.slice(idFrom, idTo)
+    this.ids.push(id)
+    this.lines.push(row, line)
+    const first = this.idSet.add(row)
+    if (first >= 0) this.report(`duplicate id ${quote(id)} (also on line ${this.lines.lineOf(first)})`)
+    this.shareStart.push(this.shareRep.length)
+    const shares = this.shareIndex.length
+    for (let k = 0; k < shares; k++) {
+      this.shareRep.push(this.shareIndex[k] as number)
+      this.shareMicro.push(this.shareParts[k] as number)
+    }
+    this.closedDay.push(closed)
+    this.closedMs.push(NaN)
+    this.cancelledDay.push(cancelled)
+    this.cancelledMs.push(NaN)
+    this.amountMinor.push(amount)
+    this.mrrMinor.push(mrr)
+    this.termMonths.push(term)
+    this.type.push(this.types.get(typeTo > typeFrom ? text.slice(typeFrom, typeTo) : ''))
+    this.customer.push(
+      this.customers.get(customerTo > customerFrom ? text.slice(customerFrom, customerTo) : ''),
+    )
+    return true
+  }
+
+  /** Where cell k of the current fast line starts, without its comma; 0 for an absent column. */
+  private cellFrom(k: number): number {
+    return k < 0 ? 0 : (this.cuts[k] as number) + 1
+  }
+
+  /** Where cell k of the current fast line ends; 0 for an absent column. */
+  private cellTo(k: number): number {
+    return k < 0 ? 0 : (this.cuts[k + 1] as number)
+  }
+
+  /** An empty money cell is 0; else the plain amount or NOT_PLAIN. */
+  private plainMoney(text: string, a: number, b: number, digits: number): number {
+    return b > a ? spanDecimal(text, a, b, digits) : 0
+  }
+
+  /**
+   * `r1` or `r1:60;r2:40` without spaces, every rep known, each once, percentages > 0 with at
+   * most 4 decimals adding up to exactly 100: into shareIndex/shareParts; false otherwise.
+   */
+  private plainShares(text: string, a: number, b: number): boolean {
+    this.shareIndex.length = 0
+    this.shareParts.length = 0
+    let total = 0
+    for (let p = a; p < b;) {
+      let semi = text.indexOf(';', p)
+      if (semi < 0 || semi > b) semi = b
+      let colon = text.indexOf(':', p)
+      if (colon < 0 || colon > semi) colon = -1
+      const repTo = colon < 0 ? semi : colon
+      if (!isTrimmed(text, p, repTo)) return false
+      const index = this.context.repIndex.get(text.slice(p, repTo))
+      if (index === undefined || this.shareIndex.includes(index)) return false
+      let micro = WHOLE_SHARE
+      if (colon < 0) {
+        if (p !== a || semi !== b) return false
+      } else {
+        micro = spanDecimal(text, colon + 1, semi, 4)
+        if (micro <= 0 || semi - colon - 1 > 14) return false
+      }
+      this.shareIndex.push(index)
+      this.shareParts.push(micro)
+      total += micro
+      p = semi + 1
+      if (semi === b - 1) return false
+    }
+    return total === WHOLE_SHARE && this.shareIndex.length > 0
   }
 
   row(cells: readonly string[], line: number): void {
