@@ -6,6 +6,8 @@ import { approvePayouts, payrollFor, statementFor } from '../../src/app/payouts/
 import { publishPlan } from '../../src/app/plans/publish-plan.ts'
 import type { Database } from '../../src/app/ports/sql.ts'
 import { testDatabase } from '../support/db.ts'
+import type { Io } from '../../src/adapters/cli/main.ts'
+import { statementCommand } from '../../src/adapters/cli/payout-command.ts'
 import { seedDeals } from '../support/seed.ts'
 
 const ORG = 'flat-co'
@@ -116,6 +118,18 @@ describe('plan versions in a close', () => {
     })
     const statement = await statementFor(db, { orgId: ORG, rep: 'r1', period: '2026-02' })
     expect(statement.adjustments).toHaveLength(1)
+    // and the statement prints it under the adjustment line
+    let printed = ''
+    const io = { stdout: (t: string) => void (printed += t), stderr: (t: string) => void (printed += t) }
+    const status = await statementCommand('r1', '2026-02', {}, io as Io, async () => ({
+      ...db,
+      close: async () => {},
+    }))
+    expect(status).toBe(0)
+    expect(printed).toContain(
+      '  prior-period adjustment: 50.00 USD\n' +
+        '    for 2026-01 (closed 2026-02-01T00:00:00.000Z): 100.00 USD then, 150.00 USD now; deals added L1\n',
+    )
   })
 
   it('refuses a version that would change a closed period, and takes a later date', async () => {
