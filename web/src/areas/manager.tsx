@@ -1,3 +1,4 @@
+import { CoachingPage } from '../pages/manager/coaching-page.tsx'
 import { DisputesPage } from '../pages/manager/disputes-page.tsx'
 import { FollowThroughQueue } from '../pages/manager/follow-through-queue.tsx'
 import { Leaderboard } from '../pages/manager/leaderboard.tsx'
@@ -18,6 +19,12 @@ export const managerPages: readonly AreaPage[] = [
     nav: 'Follow-through',
     roles: ['owner', 'admin', 'manager'],
     render: (_p, me) => <FollowThroughQueue me={me} />,
+  },
+  {
+    path: '/coaching',
+    nav: 'Coaching',
+    roles: ['owner', 'admin', 'manager'],
+    render: () => <CoachingPage />,
   },
   {
     path: '/disputes',
