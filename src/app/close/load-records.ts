@@ -35,6 +35,8 @@ export interface LoadRange {
   readonly periods: readonly string[]
   /** False when no plan of the run counts activities: none are read. */
   readonly activities: boolean
+  /** Only the deals credited to (and activities of) these reps; every rep and quota is still read. */
+  readonly creditedTo?: readonly string[]
 }
 
 /**
@@ -96,8 +98,10 @@ export async function loadRecords(
   const dealRows = await db.query<Record<string, unknown>>(
     `select id, closed_on, amount_minor, mrr_minor, type, customer, term_months, cancelled_on,
             nullif(fields, '{}'::jsonb) as fields
-       from deals where org_id = $1 and closed_on >= $2 and closed_on < $3 order by id`,
-    [orgId, lo, hi],
+       from deals where org_id = $1 and closed_on >= $2 and closed_on < $3
+        and ($4::text[] is null or id in (select deal_id from deal_credits where org_id = $1 and rep_id = any($4::text[])))
+      order by id`,
+    [orgId, lo, hi, range?.creditedTo ?? null],
   )
   // The credits of exactly these deals, by key lookups: a join would scan every credit stored.
   const credits = new Map<string, string[]>()
@@ -133,8 +137,9 @@ export async function loadRecords(
       ? []
       : await db.query<Record<string, unknown>>(
           `select id, rep_id, kind, occurred_on, fields from activities
-            where org_id = $1 and occurred_on >= $2 and occurred_on < $3 order by id`,
-          [orgId, lo, hi],
+            where org_id = $1 and occurred_on >= $2 and occurred_on < $3
+              and ($4::text[] is null or rep_id = any($4::text[])) order by id`,
+          [orgId, lo, hi, range?.creditedTo ?? null],
         )
   const activityExtras = extraKeys(activityRows, ACTIVITY_COLUMNS)
   const activities = feed(readActivities('activities', issues, repsRead.repIndex, activityRows.length), [

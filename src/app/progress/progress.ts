@@ -18,6 +18,17 @@ import { loadRecords } from '../close/load-records.ts'
 import { plansOfRecord } from '../close/plans-of-record.ts'
 import type { Queryable } from '../ports/sql.ts'
 
+/**
+ * Some reps only (see ProgressCache): their progress, with the engine run on the deals and
+ * activities credited to `creditedTo` alone. Exact for `reps` when `creditedTo` holds every rep
+ * whose records their metrics read (themselves, and their tree for team metrics) and no plan
+ * ranks reps against each other.
+ */
+export interface RepSubset {
+  readonly reps: ReadonlySet<string>
+  readonly creditedTo: readonly string[]
+}
+
 export interface RepProgress extends RepPace {
   readonly repName: string
   readonly plan: string
@@ -35,7 +46,7 @@ export interface RepProgress extends RepPace {
  */
 export async function progressReport(
   db: Queryable,
-  args: { orgId: string; now: Date; rep?: string; asOf?: string },
+  args: { orgId: string; now: Date; rep?: string; asOf?: string; subset?: RepSubset },
 ): Promise<{ reps: RepProgress[] }> {
   if (args.asOf !== undefined && parseLocalDate(args.asOf) === null)
     throw new DomainError('report.bad_date', `"${args.asOf}" is not a date (YYYY-MM-DD).`, {
@@ -68,7 +79,7 @@ export async function progressReport(
   )
   const out: RepProgress[] = []
   for (const group of groups.values())
-    out.push(...(await paceOfGroup(db, args.orgId, group, args.rep, names)))
+    out.push(...(await paceOfGroup(db, args.orgId, group, args.rep, names, args.subset)))
   out.sort((a, b) => (a.rep < b.rep ? -1 : a.rep > b.rep ? 1 : a.plan < b.plan ? -1 : 1))
   return { reps: out }
 }
@@ -79,6 +90,7 @@ async function paceOfGroup(
   group: { kind: PeriodKind; asOf: number; plans: Plan[] },
   only: string | undefined,
   names: ReadonlyMap<string, string>,
+  subset: RepSubset | undefined,
 ): Promise<RepProgress[]> {
   const index = periodIndexOf(group.kind, group.asOf)
   const key = periodKey(group.kind, index)
@@ -92,7 +104,18 @@ async function paceOfGroup(
     .filter((i): i is number => i !== undefined && i <= index)
   const first = Math.min(index, ...closedIndexes)
   const asOfText = formatLocalDate(group.asOf)
-  const loaded = await loadRecords(db, orgId, group.plans, asOfText)
+  // Only what the run can count: deals and activities of the run's dates, quotas of its periods.
+  const keys: string[] = []
+  for (let p = first; p <= index; p++) keys.push(periodKey(group.kind, p))
+  const loaded = await loadRecords(db, orgId, group.plans, asOfText, {
+    from: formatLocalDate(periodStart(group.kind, first)),
+    to: formatLocalDate(periodEnd(group.kind, index)),
+    periods: keys,
+    activities: group.plans.some((p) =>
+      p.metrics.some((m) => m.source.kind === 'count' && m.source.of === 'activities'),
+    ),
+    ...(subset === undefined ? {} : { creditedTo: subset.creditedTo }),
+  })
   if (!loaded.ok)
     throw new DomainError('progress.bad_data', 'The data in the database does not check.', {
       issues: loaded.issues,
@@ -108,6 +131,7 @@ async function paceOfGroup(
     const period = result.periods.find((p) => p.period === key)
     for (const rep of period?.reps ?? []) {
       if (!rep.computed || (only !== undefined && rep.rep !== only)) continue
+      if (subset !== undefined && !subset.reps.has(rep.rep)) continue
       const pace = calculatePace({
         plan: result.plan,
         rep,

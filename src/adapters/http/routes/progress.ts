@@ -1,10 +1,12 @@
 import { z } from 'zod'
-import { progressReport, type RepProgress } from '../../../app/progress/progress.ts'
+import { progressCacheOf, progressOf } from '../../../app/progress/progress-cache.ts'
+import type { RepProgress } from '../../../app/progress/progress.ts'
+import { DomainError } from '../../../core/domain-error.ts'
 import { formatMoney, formatMoneyForPeople, getCurrency } from '../../../core/money/money.ts'
 import { formatFixed, type Rational } from '../../../core/money/rational.ts'
 import { orgTx, requireRole, ROLES, type ServerDeps, type ZodApp } from '../context.ts'
 import { errors, localDate } from '../schemas.ts'
-import { minorToJson, requireRepVisible, visibleReps } from '../scope.ts'
+import { minorToJson, visibleReps } from '../scope.ts'
 
 /** An exact quantity as a decimal with 4 places (values in the metric's units, attainment factors). */
 const decimal = (r: Rational): string => formatFixed(r, 4)
@@ -51,7 +53,21 @@ const repProgress = z
   })
   .meta({ id: 'RepProgress' })
 
-function toJson(p: RepProgress): z.infer<typeof repProgress> {
+type RepProgressJson = z.infer<typeof repProgress>
+
+/** The JSON of each cached progress, made once (the cache keeps the same objects per version). */
+const jsonCache = new WeakMap<RepProgress, RepProgressJson>()
+
+function toJson(p: RepProgress): RepProgressJson {
+  let out = jsonCache.get(p)
+  if (out === undefined) {
+    out = toJsonOnce(p)
+    jsonCache.set(p, out)
+  }
+  return out
+}
+
+function toJsonOnce(p: RepProgress): RepProgressJson {
   const currency = getCurrency(p.currency)
   return {
     rep: p.rep,
@@ -93,7 +109,8 @@ function toJson(p: RepProgress): z.infer<typeof repProgress> {
 /**
  * Live progress of the open period: per rep and metric, progress to goal, pace by business days,
  * what is at stake, and the estimated earnings so far, computed by the one engine on the data as
- * it stands. A rep sees their own; a manager their tree; owner, admin and finance everyone.
+ * it stands (kept per data version: see ProgressCache). A rep sees their own; a manager their
+ * tree; owner, admin and finance everyone.
  */
 export async function progressRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
   app.get(
@@ -112,15 +129,19 @@ export async function progressRoutes(app: ZodApp, deps: ServerDeps): Promise<voi
         const visible = await visibleReps(tx, principal)
         const rep =
           request.query.rep ?? (principal.role === 'rep' ? (principal.repId ?? undefined) : undefined)
-        if (rep !== undefined) await requireRepVisible(tx, principal, rep)
-        const report = await progressReport(tx, {
+        if (rep !== undefined && visible !== null && !visible.includes(rep))
+          throw new DomainError('auth.forbidden', `You may not see the rep "${rep}".`, { repId: rep })
+        // Served from the cache while the organization's data version is unchanged: no engine run.
+        const cached = await progressCacheOf(deps.db).report(tx, {
           orgId: principal.orgId,
           now: deps.now(),
-          ...(rep === undefined ? {} : { rep }),
           ...(request.query.asOf === undefined ? {} : { asOf: request.query.asOf }),
         })
+        const seen = visible === null ? null : new Set(visible)
         return {
-          items: report.reps.filter((r) => visible === null || visible.includes(r.rep)).map(toJson),
+          items: progressOf(cached, rep)
+            .filter((r) => seen === null || seen.has(r.rep))
+            .map(toJson),
         }
       }),
   )

@@ -1,0 +1,191 @@
+import { parseLocalDate } from '../../core/calendar/civil.ts'
+import { localDayOf } from '../../core/calendar/business-days.ts'
+import { DomainError } from '../../core/domain-error.ts'
+import { plansOfRecord } from '../close/plans-of-record.ts'
+import type { Queryable } from '../ports/sql.ts'
+import type { Plan } from '../../core/plans/plan.ts'
+import { changedReps } from './progress-changes.ts'
+import { progressReport, type RepProgress, type RepSubset } from './progress.ts'
+
+/** How many audit entries a version counts before its floor moves up (a full recompute then). */
+const FLOOR_SPAN = 2_000n
+/** How far below the last audit id a new floor lies (entries that commit out of id order). */
+const FLOOR_MARGIN = 500n
+/** As-of days kept per organization and version (a request without a date is one of them). */
+const DAYS_KEPT = 16
+
+/** The progress of every rep of an organization on one as-of day, as `progressReport` gives it. */
+export interface CachedProgress {
+  readonly reps: readonly RepProgress[]
+  /** Every rep of the organization (progress or not): an unknown rep is refused as a fresh report would. */
+  readonly repIds: ReadonlySet<string>
+}
+
+interface OrgState {
+  /** The data version: the last audit id and how many entries lie above the floor. */
+  version: string
+  floor: bigint
+  /** The ids of the entries above the floor (what the next version adds is the rest). */
+  seen: ReadonlySet<string>
+  /** The plans of record (their time zones give the default as-of day, "today" in each). */
+  plans: Promise<Plan[]>
+  days: Map<string, Promise<CachedProgress>>
+  /** The previous version's days and the reps that moved since: days are updated from them. */
+  base?: { days: Map<string, Promise<CachedProgress>>; subset: Promise<RepSubset | null> }
+}
+
+interface AuditRow {
+  id: string
+  action: string
+  at: string
+  kind: string | null
+  import_id: string | null
+}
+
+/**
+ * Computed progress per organization and as-of day, kept in the server's memory and served while
+ * the organization's data version is unchanged. Every change that can move progress (an import or
+ * webhook delivery of deals, activities, reps or quotas, a close, a reopen, a plan published or
+ * assigned) writes an audit entry in the same transaction, so the version is read with one
+ * indexed query: the organization's last audit id, and the count of its entries above a floor
+ * (an entry committed late with a lower id still changes the count).
+ *
+ * When the version moved because deals or activities arrived, only the reps they moved and their
+ * managers up the chain are run again by the one engine (`changedReps`), on those reps' records;
+ * their answers replace theirs in the previous version's list. Any other change computes the whole
+ * organization once. Concurrent requests of a version wait for the same computation, so the next
+ * request after a change is current.
+ */
+export class ProgressCache {
+  private readonly orgs = new Map<string, OrgState>()
+
+  async report(db: Queryable, args: { orgId: string; now: Date; asOf?: string }): Promise<CachedProgress> {
+    if (args.asOf !== undefined && parseLocalDate(args.asOf) === null)
+      throw new DomainError('report.bad_date', `"${args.asOf}" is not a date (YYYY-MM-DD).`, {
+        asOf: args.asOf,
+      })
+    const state = await this.current(db, args.orgId)
+    const zones = [...new Set((await state.plans).map((p) => p.timezone))].sort()
+    const day = args.asOf ?? zones.map((z) => localDayOf(args.now.getTime(), z)).join(',')
+    let found = state.days.get(day)
+    if (found === undefined) {
+      const prior = state.base?.days.get(day)
+      found =
+        prior === undefined || state.base === undefined
+          ? compute(db, args)
+          : update(db, args, prior, state.base.subset)
+      state.days.set(day, found)
+      if (state.days.size > DAYS_KEPT) state.days.delete(state.days.keys().next().value as string)
+      // A failure is not kept: the next request tries again.
+      found.catch(() => {
+        if (state.days.get(day) === found) state.days.delete(day)
+      })
+    }
+    return found
+  }
+
+  /** The organization's state at its current data version (a new one when it moved). */
+  private async current(db: Queryable, orgId: string): Promise<OrgState> {
+    const known = this.orgs.get(orgId)
+    const [row] = await db.query<{ top: string | null; above: string | null }>(
+      `select (select max(id) from audit_log where org_id = $1)::text as top,
+              (select count(*) from audit_log where org_id = $1 and id > $2)::text as above`,
+      [orgId, known === undefined ? null : known.floor.toString()],
+    )
+    const top = BigInt(row?.top ?? '0')
+    if (known !== undefined && known.version === `${top}:${row?.above ?? ''}`) return known
+    // A new floor well below the top when there is none or the old one is far behind: an entry
+    // whose id was taken before the top's but that committed after it is still counted.
+    const fresh = known === undefined || top - known.floor >= FLOOR_SPAN
+    const floor = fresh ? (top > FLOOR_MARGIN ? top - FLOOR_MARGIN : 0n) : known.floor
+    const entries = await db.query<AuditRow>(
+      `select id::text as id, action, at::text as at, after->>'kind' as kind, after->>'import_id' as import_id
+         from audit_log where org_id = $1 and id > $2`,
+      [orgId, floor.toString()],
+    )
+    const last = entries.reduce((m, e) => (BigInt(e.id) > m ? BigInt(e.id) : m), top)
+    const state: OrgState = {
+      version: `${last}:${entries.length}`,
+      floor,
+      seen: new Set(entries.map((e) => e.id)),
+      plans: Promise.resolve([]),
+      days: new Map(),
+    }
+    if (fresh) state.plans = plansOf(db, orgId)
+    else {
+      const added = entries
+        .filter((e) => !known.seen.has(e.id))
+        .map((e) => ({ action: e.action, at: e.at, kind: e.kind, importId: e.import_id }))
+      const subset = known.plans.then((plans) => changedReps(db, orgId, plans, added))
+      state.base = { days: known.days, subset }
+      // Only imports of deals and activities keep the plans as they were.
+      state.plans = subset.then((s) => (s === null ? plansOf(db, orgId) : known.plans))
+    }
+    state.plans.catch(() => {
+      if (this.orgs.get(orgId) === state) this.orgs.delete(orgId)
+    })
+    this.orgs.set(orgId, state)
+    return state
+  }
+
+  /** Forgets everything kept (tests; a process that changed data outside the audit log). */
+  clear(): void {
+    this.orgs.clear()
+  }
+}
+
+/** A previous version's answer with the reps that moved run again (the whole when it cannot be). */
+async function update(
+  db: Queryable,
+  args: { orgId: string; now: Date; asOf?: string },
+  prior: Promise<CachedProgress>,
+  subset: Promise<RepSubset | null>,
+): Promise<CachedProgress> {
+  const moved = await subset
+  if (moved === null) return compute(db, args)
+  let before: CachedProgress
+  try {
+    before = await prior
+  } catch {
+    return compute(db, args)
+  }
+  if (moved.reps.size === 0) return before
+  const part = await progressReport(db, { ...args, subset: moved })
+  const reps = [...before.reps.filter((r) => !moved.reps.has(r.rep)), ...part.reps].sort((a, b) =>
+    a.rep < b.rep ? -1 : a.rep > b.rep ? 1 : a.plan < b.plan ? -1 : 1,
+  )
+  return { reps, repIds: before.repIds }
+}
+
+async function compute(
+  db: Queryable,
+  args: { orgId: string; now: Date; asOf?: string },
+): Promise<CachedProgress> {
+  const report = await progressReport(db, args)
+  const ids = await db.query<{ id: string }>('select id from reps where org_id = $1', [args.orgId])
+  return { reps: report.reps, repIds: new Set(ids.map((r) => r.id)) }
+}
+
+async function plansOf(db: Queryable, orgId: string): Promise<Plan[]> {
+  return (await plansOfRecord(db, orgId)).map((p) => p.plan)
+}
+
+const caches = new WeakMap<object, ProgressCache>()
+
+/** The one cache of a server's database (every request of the process shares it). */
+export function progressCacheOf(db: object): ProgressCache {
+  let cache = caches.get(db)
+  if (cache === undefined) {
+    cache = new ProgressCache()
+    caches.set(db, cache)
+  }
+  return cache
+}
+
+/** The cached progress of one rep, or every rep; an unknown rep is refused. */
+export function progressOf(cached: CachedProgress, rep: string | undefined): RepProgress[] {
+  if (rep === undefined) return [...cached.reps]
+  if (!cached.repIds.has(rep))
+    throw new DomainError('progress.unknown_rep', `There is no rep "${rep}".`, { rep })
+  return cached.reps.filter((r) => r.rep === rep)
+}
