@@ -24,6 +24,10 @@ const O_A_F_M: readonly Role[] = ['owner', 'admin', 'finance', 'manager']
 const PLAN_ONE = 'id: msp-ae'
 const CSV =
   'id,rep,closed_on,type,customer,mrr,term_months,amount,cancelled_on\nDX1,r01,2026-03-01,project,Permission Test,,,100.00,\n'
+const ACTIVITY_CSV = 'id,rep,kind,occurred_on\nAX1,r01,call,2026-03-02\n'
+const REP_CSV =
+  'id,name,email,manager,team,plan,hired_on,left_on\nrx1,Matrix Rep,rx1@example.com,m1,North,msp-ae,2026-03-01,\n'
+const QUOTA_CSV = 'rep,period,metric,amount\nr01,2026-12,new_mrr,100.00\n'
 
 const MATRIX: readonly Cell[] = [
   { method: 'GET', url: '/api/auth/me', allowed: EVERYONE },
@@ -65,9 +69,18 @@ const MATRIX: readonly Cell[] = [
   { method: 'GET', url: '/api/deals', allowed: EVERYONE },
   { method: 'GET', url: '/api/deals/D008', allowed: EVERYONE },
   { method: 'GET', url: '/api/activities', allowed: EVERYONE },
-  { method: 'POST', url: '/api/imports/deals?preview=true', body: CSV, csv: true, allowed: O_A },
-  { method: 'GET', url: '/api/imports', allowed: O_A },
-  { method: 'GET', url: '/api/imports/no-such-import', allowed: O_A },
+  { method: 'POST', url: '/api/imports/deals?preview=true', body: CSV, csv: true, allowed: O_A_M },
+  {
+    method: 'POST',
+    url: '/api/imports/activities?preview=true',
+    body: ACTIVITY_CSV,
+    csv: true,
+    allowed: O_A_M,
+  },
+  { method: 'POST', url: '/api/imports/reps?preview=true', body: REP_CSV, csv: true, allowed: O_A },
+  { method: 'POST', url: '/api/imports/quotas?preview=true', body: QUOTA_CSV, csv: true, allowed: O_A },
+  { method: 'GET', url: '/api/imports', allowed: O_A_M },
+  { method: 'GET', url: '/api/imports/no-such-import', allowed: O_A_M },
   { method: 'GET', url: '/api/periods', allowed: EVERYONE },
   { method: 'GET', url: '/api/progress', allowed: EVERYONE },
   { method: 'GET', url: '/api/organization', allowed: EVERYONE },

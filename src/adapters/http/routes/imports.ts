@@ -67,9 +67,12 @@ const toImportRow = (r: Record<string, unknown>): z.infer<typeof importRow> => (
   createdBy: String(r.created_by),
 })
 
+const MANAGER_KINDS: readonly string[] = ['deals', 'activities']
+
 /** Imports: upload a CSV (the body, text/csv, or a multipart file), preview or commit, and history. */
 export async function importRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
-  const preHandler = requireRole('owner', 'admin')
+  // Managers import the deals and activities of their CRM; reps and quotas stay with owners and admins.
+  const preHandler = requireRole('owner', 'admin', 'manager')
   app.post(
     '/imports/:kind',
     {
@@ -93,6 +96,11 @@ export async function importRoutes(app: ZodApp, deps: ServerDeps): Promise<void>
     },
     async (request, reply) => {
       const principal = principalOf(request)
+      if (principal.role === 'manager' && !MANAGER_KINDS.includes(request.params.kind)) {
+        throw new DomainError('auth.forbidden', 'Importing reps or quotas needs the role owner or admin.', {
+          role: principal.role,
+        })
+      }
       let text: string
       let name = request.query.fileName ?? `${request.params.kind}.csv`
       if (request.isMultipart()) {

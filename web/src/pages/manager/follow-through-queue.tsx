@@ -218,8 +218,9 @@ function Row({ o, me, onDone }: { o: Outcome; me: Me; onDone: (message: string) 
             </button>
           </div>
         )}
-        {open === 'apply' && <ApplyForm o={o} onDone={onDone} />}
-        {open === 'waive' && <WaiveForm o={o} onDone={onDone} />}
+        {/* Once a waiver is asked, the item awaits its approver: no form stays open. */}
+        {open === 'apply' && o.waiveRequestedBy === null && <ApplyForm o={o} onDone={onDone} />}
+        {open === 'waive' && o.waiveRequestedBy === null && <WaiveForm o={o} onDone={onDone} />}
       </td>
     </tr>
   )
