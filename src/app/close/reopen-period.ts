@@ -34,9 +34,11 @@ export async function reopenPeriod(
         `Reopen ${later.join(', ')} first: they were closed after ${args.period}.`,
       )
     }
+    // Money only: outcome entries record follow-through (zero amounts) and dispute adjustments are
+    // kept by the next close; neither is reversed.
     const rows = await tx.query<Record<string, unknown>>(
       `select * from ledger_entries e where org_id = $1 and period = $2
-          and kind <> 'reversal' and close_id not like 'dispute:%'
+          and kind not in ('reversal', 'outcome') and close_id not like 'dispute:%'
           and not exists (select 1 from ledger_entries r where r.org_id = e.org_id and r.kind = 'reversal'
                            and r.ref ->> 'reverses' = e.seq::text)
         order by seq`,

@@ -42,23 +42,25 @@ export async function approvePayouts(
   db: Queryable,
   args: { orgId: string; period: string; actor: string; now: Date },
 ): Promise<void> {
-  if ((await latestClose(db, args.orgId, args.period)) === null) {
+  const close = await latestClose(db, args.orgId, args.period)
+  if (close === null) {
     throw new PayoutError(
       'payout.not_closed',
       `${args.period} is not closed: close it before approving its payouts.`,
     )
   }
-  const close = await latestClose(db, args.orgId, args.period)
   const [head] = await db.query<{ seq: bigint; hash: string }>(
     'select seq, hash from ledger_heads where org_id = $1 and close_id = $2',
-    [args.orgId, close?.id ?? ''],
+    [args.orgId, close.id],
   )
   const at = args.now.toISOString()
-  await db.query(
+  // Two approvals of one period at the same instant are one approval (a double submit).
+  const stored = await db.query(
     `insert into payout_approvals (org_id, period, approved_by, approved_at, close_id, ledger_seq, ledger_head)
-     values ($1, $2, $3, $4, $5, $6, $7)`,
-    [args.orgId, args.period, args.actor, at, close?.id ?? null, head?.seq ?? null, head?.hash ?? null],
+     values ($1, $2, $3, $4, $5, $6, $7) on conflict (org_id, period, approved_at) do nothing returning 1`,
+    [args.orgId, args.period, args.actor, at, close.id, head?.seq ?? null, head?.hash ?? null],
   )
+  if (stored.length === 0) return
   await db.query(
     `insert into audit_log (org_id, at, actor, action, subject, before, after) values ($1, $2, $3, 'payouts.approve', $4, null, $5)`,
     [
@@ -66,7 +68,7 @@ export async function approvePayouts(
       at,
       args.actor,
       args.period,
-      JSON.stringify({ closeId: close?.id, head: head?.hash ?? null }),
+      JSON.stringify({ closeId: close.id, head: head?.hash ?? null }),
     ],
   )
 }
