@@ -24,8 +24,26 @@ const QUOTE = 34
 export async function readCsv(chunks: AsyncIterable<Buffer | string>, sink: CsvSink): Promise<void> {
   const parser = new CsvParser(sink)
   const decoder = new StringDecoder('utf8')
-  for await (const chunk of chunks)
-    parser.feed(typeof chunk === 'string' ? chunk : decoder.write(chunk), false)
+  // Bytes after the last line feed wait for the next chunk, so that the parser gets whole lines
+  // in one flat string rather than a short tail joined to the next chunk (ADR 0008).
+  let carry: Buffer | null = null
+  for await (const chunk of chunks) {
+    if (typeof chunk === 'string') {
+      if (carry !== null) parser.feed(decoder.write(carry), false)
+      carry = null
+      parser.feed(chunk, false)
+      continue
+    }
+    const bytes: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk])
+    const lf = bytes.lastIndexOf(10)
+    if (lf < 0) {
+      carry = bytes
+      continue
+    }
+    parser.feed(decoder.write(bytes.subarray(0, lf + 1)), false)
+    carry = lf + 1 < bytes.length ? Buffer.from(bytes.subarray(lf + 1)) : null
+  }
+  if (carry !== null) parser.feed(decoder.write(carry), false)
   parser.feed(decoder.end(), true)
 }
 

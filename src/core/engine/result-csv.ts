@@ -17,22 +17,15 @@ export function formatResultCsv(result: RunResult): string {
   for (const plan of result.plans) {
     const digits = plan.currency.digits
     for (const period of plan.periods) {
+      // Money never needs quotes; the texts are quoted once per plan, period and rep.
+      const prefix = `${field(plan.id)},${field(period.period)},`
       for (const rep of period.reps) {
+        const repPrefix = `${prefix}${field(rep.rep)},`
         for (const line of rep.lines) {
           rows.push(
-            [
-              plan.id,
-              period.period,
-              rep.rep,
-              line.kind,
-              line.rule ?? '',
-              line.deal ?? '',
-              formatMoney(line.amountMinor, digits),
-              formatMoney(line.forfeitedMinor, digits),
+            `${repPrefix}${line.kind},${field(line.rule ?? '')},${field(line.deal ?? '')},` +
+              `${formatMoney(line.amountMinor, digits)},${formatMoney(line.forfeitedMinor, digits)},` +
               formatMoney(line.cappedMinor, digits),
-            ]
-              .map(field)
-              .join(','),
           )
         }
       }

@@ -12,7 +12,13 @@ export function parseMoney(text: string, digits: number): bigint | null {
 
 /** Minor units as a plain decimal in currency units ("-1234.50"), for CSV and JSON-adjacent text. */
 export function formatMoney(minor: bigint, digits: number): string {
-  return formatFixed(ratio(minor, 10n ** BigInt(digits)), digits)
+  // The digits of minor with the point set `digits` places from the right: what
+  // formatFixed(minor / 10^digits, digits) gives, without the rational (ADR 0008).
+  if (!Number.isInteger(digits) || digits < 0) return formatFixed(ratio(minor, 10n ** BigInt(digits)), digits)
+  const neg = minor < 0n
+  const text = (neg ? -minor : minor).toString().padStart(digits + 1, '0')
+  const cut = text.length - digits
+  return (neg ? '-' : '') + (digits === 0 ? text : text.slice(0, cut) + '.' + text.slice(cut))
 }
 
 /** Minor units for people: grouped thousands, the currency's digits, and its code ("1,234.50 USD"). */

@@ -23,7 +23,7 @@ import {
   type NumberColumn,
 } from './columns.ts'
 import { cellAt, matchHeader, reportEmptyFile, type RowReader } from './header.ts'
-import { isTrimmed, NOT_PLAIN, spanDay, spanDecimal, spanWhole } from './spans.ts'
+import { isTrimmed, NOT_PLAIN, SpanTable, spanDay, spanDecimal, spanWhole } from './spans.ts'
 import type { IssueCollector } from './issues.ts'
 import { NO_DAY, type DealTable, type Rep } from './records.ts'
 
@@ -40,6 +40,8 @@ const KNOWN = [
 ] as const
 const REQUIRED = ['id', 'rep', 'closed_on']
 const WHOLE_SHARE = 1_000_000
+/** Distinct types and customers kept by the fast path, as the Interner keeps them. */
+const INTERNED = 1 << 16
 
 /** What deals are checked against: the reps read before, and the plans of the run. */
 export interface DealContext {
@@ -104,6 +106,9 @@ class DealReader implements RowReader<DealTable> {
   private cuts = new Int32Array(0)
   private readonly shareIndex: number[] = []
   private readonly shareParts: number[] = []
+  private readonly repSpans = new SpanTable()
+  private readonly typeSpans = new SpanTable()
+  private readonly customerSpans = new SpanTable()
 
   constructor(
     private readonly file: string,
@@ -163,6 +168,7 @@ class DealReader implements RowReader<DealTable> {
       at.rep >= 0 &&
       at.closed_on >= 0
     this.fastCells = plain ? cells.length : 0
+    if (plain) for (const [id, index] of this.context.repIndex) this.repSpans.add(id, index)
     this.cuts = new Int32Array(cells.length + 1)
   }
 
@@ -240,10 +246,8 @@ class DealReader implements RowReader<DealTable> {
     this.amountMinor.push(amount)
     this.mrrMinor.push(mrr)
     this.termMonths.push(term)
-    this.type.push(this.types.get(typeTo > typeFrom ? text.slice(typeFrom, typeTo) : ''))
-    this.customer.push(
-      this.customers.get(customerTo > customerFrom ? text.slice(customerFrom, customerTo) : ''),
-    )
+    this.type.push(this.typeSpans.intern(text, typeFrom, typeTo, INTERNED))
+    this.customer.push(this.customerSpans.intern(text, customerFrom, customerTo, INTERNED))
     return true
   }
 
@@ -277,8 +281,8 @@ class DealReader implements RowReader<DealTable> {
       if (colon < 0 || colon > semi) colon = -1
       const repTo = colon < 0 ? semi : colon
       if (!isTrimmed(text, p, repTo)) return false
-      const index = this.context.repIndex.get(text.slice(p, repTo))
-      if (index === undefined || this.shareIndex.includes(index)) return false
+      const index = this.repSpans.find(text, p, repTo)
+      if (index < 0 || this.shareIndex.includes(index)) return false
       let micro = WHOLE_SHARE
       if (colon < 0) {
         if (p !== a || semi !== b) return false

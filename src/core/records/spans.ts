@@ -70,3 +70,74 @@ export function spanDecimal(text: string, a: number, b: number, scale: number): 
 export function spanWhole(text: string, a: number, b: number): number {
   return digits(text, a, b)
 }
+
+/**
+ * Strings looked up by a span of a text without slicing it (rep ids, deal types, customers): an
+ * open-addressing table of FNV-1a hashes over UTF-16 code units, each key compared in place.
+ */
+export class SpanTable {
+  private slots = new Int32Array(1024)
+  private readonly keys: string[] = []
+  private readonly values: number[] = []
+
+  get size(): number {
+    return this.keys.length
+  }
+
+  /** The value of the key equal to text[a, b), or -1 when there is none. */
+  find(text: string, a: number, b: number): number {
+    const mask = this.slots.length - 1
+    for (let s = spanHash(text, a, b) & mask; ; s = (s + 1) & mask) {
+      const held = this.slots[s] as number
+      if (held === 0) return -1
+      const key = this.keys[held - 1] as string
+      if (key.length === b - a && sameChars(key, text, a)) return this.values[held - 1] as number
+    }
+  }
+
+  /** The key stored with a value returned by `find` when values are entry numbers (see `intern`). */
+  keyAt(entry: number): string {
+    return this.keys[entry] as string
+  }
+
+  /** Adds a key not in the table. */
+  add(key: string, value: number): void {
+    if ((this.keys.length + 1) * 2 > this.slots.length) this.rehash()
+    this.keys.push(key)
+    this.values.push(value)
+    this.place(this.keys.length)
+  }
+
+  /** The stored string equal to text[a, b), stored first when new and fewer than `limit` are held. */
+  intern(text: string, a: number, b: number, limit: number): string {
+    const entry = this.find(text, a, b)
+    if (entry >= 0) return this.keys[entry] as string
+    const key = text.slice(a, b)
+    if (this.keys.length < limit) this.add(key, this.keys.length)
+    return key
+  }
+
+  private place(held: number): void {
+    const key = this.keys[held - 1] as string
+    const mask = this.slots.length - 1
+    let s = spanHash(key, 0, key.length) & mask
+    while (this.slots[s] !== 0) s = (s + 1) & mask
+    this.slots[s] = held
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2)
+    for (let held = 1; held <= this.keys.length; held++) this.place(held)
+  }
+}
+
+function spanHash(text: string, a: number, b: number): number {
+  let h = 0x811c9dc5
+  for (let i = a; i < b; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+  return h >>> 0
+}
+
+function sameChars(key: string, text: string, a: number): boolean {
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) !== text.charCodeAt(a + i)) return false
+  return true
+}
