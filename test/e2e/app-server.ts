@@ -10,7 +10,7 @@ import type { DemoLogin } from '../../src/app/auth/demo-people.ts'
 import { createDemo } from '../../src/app/demo/create-demo.ts'
 import { resolveOrg } from '../../src/app/org/default-org.ts'
 import type { Database } from '../../src/app/ports/sql.ts'
-import { testDatabase } from '../support/db.ts'
+import { openMemoryDatabase } from '../../src/adapters/db/open-database.ts'
 
 /** The demo's fixed clock: mid-November 2026, January to October closed, November open. */
 export const DEMO_NOW = new Date('2026-11-16T15:00:00Z')
@@ -35,7 +35,8 @@ export async function buildWebApp(): Promise<void> {
 /** The real server on a free loopback port, over a fresh database holding the demo company. */
 export async function startAppServer(now: () => Date = () => DEMO_NOW): Promise<AppServer> {
   await buildWebApp()
-  const db = await testDatabase()
+  // The browser tests run against the embedded database, as `npm start` does.
+  const db = await openMemoryDatabase()
   let app: FastifyInstance | null = null
   try {
     const orgId = await resolveOrg(db)
