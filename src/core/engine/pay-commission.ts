@@ -29,15 +29,40 @@ export function payTiers(
   }
   let total = zero()
   let lower = zero()
-  for (const tier of tiers) {
+  const uppers = uppersOf(tiers, quota)
+  for (let t = 0; t < tiers.length; t++) {
+    const tier = tiers[t] as Tier
     if (cmp(value, lower) <= 0) break
-    const upper = tier.to === null ? null : mul(tier.to, quota)
+    const upper = uppers[t] as Rational | null
     const top = upper === null || cmp(value, upper) < 0 ? value : upper
     total = add(total, mul(sub(top, lower), tier.rate))
     if (upper === null) break
     lower = upper
   }
   return total
+}
+
+// The bounds bound × quota of a tier list, kept for the last quota seen: reps of one plan share
+// the plan's quota object unless ramped, prorated or overridden (ADR 0008).
+const lastUppers = new WeakMap<readonly Tier[], { quota: Rational; uppers: (Rational | null)[] }>()
+
+function uppersOf(tiers: readonly Tier[], quota: Rational): (Rational | null)[] {
+  const held = lastUppers.get(tiers)
+  if (held !== undefined && held.quota === quota) return held.uppers
+  const uppers = tiers.map((tier) => (tier.to === null ? null : mul(tier.to, quota)))
+  lastUppers.set(tiers, { quota, uppers })
+  return uppers
+}
+
+// A commission's cap in currency units, made once per commission and currency unit.
+const caps = new WeakMap<Commission, { unit: bigint; cap: Rational | null }>()
+
+function capOf(commission: Commission, unit: bigint): Rational | null {
+  const held = caps.get(commission)
+  if (held !== undefined && held.unit === unit) return held.cap
+  const cap = commission.capMinor === null ? null : ratio(commission.capMinor, unit)
+  caps.set(commission, { unit, cap })
+  return cap
 }
 
 /** A commission line's money: paid, forfeited by the gate and capped, each in minor units rounded once. */
@@ -67,7 +92,7 @@ export function applyCommission(
   else base = mul(value, commission.rate ?? zero())
   const boosted = boostBy.n === 0n ? base : mul(base, add(one(), boostBy))
   const unit = 10n ** BigInt(digits)
-  const cap = commission.capMinor === null ? null : ratio(commission.capMinor, unit)
+  const cap = capOf(commission, unit)
   const kept = cap !== null && cmp(boosted, cap) > 0 ? cap : boosted
   const cappedMinor = kept === boosted ? 0n : toMinor(sub(boosted, kept), unit)
   const keptMinor = toMinor(kept, unit)
