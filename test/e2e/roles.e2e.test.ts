@@ -165,7 +165,7 @@ describe('each role sees only what it may', { timeout: 180_000 }, () => {
         expect(await page.locator('main .error').count(), `${role} ${item}`).toBe(0)
         expect(await seriousViolations(page), `${role} ${item}`).toEqual([])
       }
-      for (const [path, heading] of PAGES[role]) {
+      for (const [path, heading] of [...PAGES[role], ['/notifications', 'Notifications'] as const]) {
         await visit(page, path, heading)
         expect(await page.locator('main .error').count(), `${role} ${path}`).toBe(0)
         expect(await seriousViolations(page), `${role} ${path}`).toEqual([])
@@ -187,6 +187,26 @@ describe('each role sees only what it may', { timeout: 180_000 }, () => {
       expect(errors).toEqual([])
     })
   }
+
+  it('the pages open without signing in: sign-in, setup, password reset, invitation', async () => {
+    const { page, errors } = await openPage(browser, server.url)
+    trackRequests(page)
+    await page.goto('/')
+    await page.getByRole('heading', { name: 'Sign in to Followthrough' }).waitFor()
+    await settle(page)
+    expect(await seriousViolations(page)).toEqual([])
+    for (const [path, heading] of [
+      ['/setup', 'Set up Followthrough'],
+      ['/forgot-password', 'Reset your password'],
+      ['/reset-password?token=abc', 'Choose a new password'],
+      ['/accept-invitation?token=abc', 'Accept your invitation'],
+    ] as const) {
+      await visit(page, path, heading)
+      expect(await seriousViolations(page), path).toEqual([])
+    }
+    // Nobody is signed in: the app asked who is (401) and said nothing else in the console.
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([])
+  })
 
   it('a manager cannot see a rep of another team', async () => {
     const { page, errors } = await signedIn('manager')
