@@ -61,6 +61,8 @@ function write(pdf: PDFKit.PDFDocument, input: StatementPdfInput): void {
     pdf.font('Helvetica').fontSize(10)
   }
   const row = (label: string, value: string): void => {
+    // Both columns start on one page: a new page first when the row would not fit.
+    if (pdf.y + 2 * pdf.currentLineHeight(true) > pdf.page.height - pdf.page.margins.bottom) pdf.addPage()
     const y = pdf.y
     const left = pdf.page.margins.left
     const width = pdf.page.width - left - pdf.page.margins.right
