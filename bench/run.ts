@@ -17,6 +17,7 @@ import type { EngineAloneResult } from './engine-alone.ts'
 import { GENERATOR_VERSION, generateCompany, type GeneratedCompany } from './generate.ts'
 import { importBench } from './import-bench.ts'
 import { runCloseBench } from './close-bench.ts'
+import { serverBenchLines } from './server-bench.ts'
 import { runWebBench, webBenchSize } from './web-bench.ts'
 import { type ChildRun, heapPeakFromTrace, resultOf, runChild } from './harness/child.ts'
 import { bytes, dollars, grouped, parseMinor, perSecond, seconds, table } from './harness/format.ts'
@@ -229,6 +230,7 @@ async function main(): Promise<void> {
   )
   lines.push('', ...(await importBench(dir, say)))
   lines.push('', ...(await runCloseBench({ seed, reps, deals, activitiesPerRepMonth: perRepMonth })).lines)
+  lines.push('', ...(await serverBenchLines(seed)))
   lines.push('', ...(await runWebBench(webBenchSize(seed))).lines)
   console.log(lines.join('\n'))
   writeFileSync(

@@ -17,13 +17,22 @@ interface VersionRow {
   effective_from: string | null
 }
 
+/** Parsed versions by plan, version and hash (a stored version never changes): parsed once per process. */
+const parsedVersions = new Map<string, { source: string; plan: Plan }>()
+
 function parseStored(row: VersionRow): PlanOfRecord {
+  const key = `${row.plan_id}\u0000${row.version}\u0000${row.hash}`
+  const known = parsedVersions.get(key)
+  if (known !== undefined && known.source === row.source)
+    return { plan: known.plan, version: Number(row.version), hash: row.hash }
   const { plan, issues } = parsePlan(row.source, `${row.plan_id} v${row.version}`)
   // Only checked plans are stored: one that no longer checks is a broken invariant, not input.
   if (plan === null)
     throw new Error(
       `Stored plan ${row.plan_id} v${row.version} no longer checks: ${issues[0]?.message ?? ''}`,
     )
+  if (parsedVersions.size >= 256) parsedVersions.delete(parsedVersions.keys().next().value as string)
+  parsedVersions.set(key, { source: row.source, plan })
   return { plan, version: Number(row.version), hash: row.hash }
 }
 
