@@ -33,7 +33,7 @@ describe('the rep', () => {
 
     await page.getByRole('link', { name: '2026-03' }).click()
     await page.getByRole('heading', { name: /Statement 2026-03/ }).waitFor()
-    await page.getByRole('heading', { name: 'Lines' }).waitFor()
+    await page.getByRole('heading', { name: 'Lines', exact: true }).waitFor()
     expect(await seriousViolations(page)).toEqual([])
     expect(errors).toEqual([])
   })
