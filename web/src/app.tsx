@@ -87,17 +87,6 @@ function Shell({ me, path, children }: { me: Me; path: string; children: ReactNo
       </a>
       <header className="top">
         <span className="brand">Followthrough</span>
-        <nav aria-label="Main">
-          {items.map((item) => (
-            <a
-              key={item.path}
-              href={`#${item.path}`}
-              aria-current={current === item.path || current.startsWith(`${item.path}/`) ? 'page' : undefined}
-            >
-              {item.nav}
-            </a>
-          ))}
-        </nav>
         <div className="row">
           <NotificationsLink />
           <span>
@@ -117,9 +106,22 @@ function Shell({ me, path, children }: { me: Me; path: string; children: ReactNo
           </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
-        {children}
-      </main>
+      <div className="layout">
+        <nav aria-label="Main" className="side">
+          {items.map((item) => (
+            <a
+              key={item.path}
+              href={`#${item.path}`}
+              aria-current={current === item.path || current.startsWith(`${item.path}/`) ? 'page' : undefined}
+            >
+              {item.nav}
+            </a>
+          ))}
+        </nav>
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
     </>
   )
 }

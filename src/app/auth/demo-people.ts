@@ -29,11 +29,20 @@ export async function createDemoPeople(
     { email: `rep@${domain}`, role: 'rep', repId: args.repId, password: DEMO_PASSWORD },
   ]
   await withOrgScope(db, args.orgId, async (tx) => {
+    // The manager and rep sign in as the reps they are bound to, under their names.
+    const names = new Map(
+      (
+        await tx.query<{ id: string; name: string }>(
+          'select id, name from reps where org_id = $1 and id = any($2)',
+          [args.orgId, [args.managerRepId, args.repId]],
+        )
+      ).map((r) => [r.id, r.name]),
+    )
     for (const login of logins) {
       await insertPerson(tx, {
         orgId: args.orgId,
         email: login.email,
-        name: `Demo ${login.role}`,
+        name: (login.repId === null ? undefined : names.get(login.repId)) ?? `Demo ${login.role}`,
         role: login.role,
         repId: login.repId,
         password: login.password,
