@@ -27,7 +27,9 @@ export interface RunRange {
  * Pure: no I/O, no clock.
  */
 export function runEngine(plans: readonly Plan[], records: Records, range: RunRange): RunResult {
-  const reports = reportsOf(records.reps)
+  // The reporting tree only when a metric counts directs or a team (ADR 0008).
+  const needsReports = plans.some((plan) => plan.metrics.some((m) => m.of !== 'self'))
+  const reports = needsReports ? reportsOf(records.reps) : { directs: [], team: [] }
   return { plans: plans.map((plan) => runPlan(plan, records, range, reports)) }
 }
 
@@ -113,10 +115,11 @@ function runPlan(
         computed: true,
         metrics: repMetrics,
         lines: out.lines,
-        outcomes: out.outcomes,
+        // Results are kept whole: one shared empty list instead of two new ones per rep-month.
+        outcomes: out.outcomes.length === 0 ? NO_OUTCOMES : out.outcomes,
         payoutMinor: out.payoutMinor,
         balanceMinor: state.balanceMinor,
-        warnings: out.warnings,
+        warnings: out.warnings.length === 0 ? NO_WARNINGS : out.warnings,
       })
     }
     periods.push({
@@ -193,6 +196,8 @@ function updateStreaks(state: RepState, metrics: readonly MetricResult[]): void 
   }
 }
 
+const NO_OUTCOMES: readonly RepResult['outcomes'][number][] = Object.freeze([])
+const NO_WARNINGS: readonly string[] = Object.freeze([])
 const NO_RANK: ReadonlyMap<string, number> = new Map<string, number>()
 const NO_RANKS = { rank: new Map<number, Map<string, number>>(), ranked: new Map<string, number>() }
 

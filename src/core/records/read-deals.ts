@@ -376,6 +376,14 @@ class DealReader implements RowReader<DealTable> {
   /** `r1` (100%) or `r1:60;r2:40`: percentages > 0 with at most 4 decimals adding up to exactly 100. */
   private readShares(text: string): void {
     if (text === '') return this.report('rep is empty')
+    if (this.plainShares(text, 0, text.length)) {
+      // Plain shares of known reps (read as the fast path reads them): nothing to report.
+      for (let k = 0; k < this.shareIndex.length; k++) {
+        this.shareRep.push(this.shareIndex[k] as number)
+        this.shareMicro.push(this.shareParts[k] as number)
+      }
+      return
+    }
     if (!text.includes(':') && !text.includes(';')) return this.addShare(text, WHOLE_SHARE)
     let total = 0
     let wellFormed = true
@@ -414,6 +422,8 @@ class DealReader implements RowReader<DealTable> {
       if (required) this.report(`${column} is empty`)
       return null
     }
+    const day = spanDay(text, 0, text.length)
+    if (day !== NOT_PLAIN) return { day }
     const value = parseDateCell(column, text)
     if (typeof value !== 'string') return value
     this.report(value)
@@ -422,6 +432,8 @@ class DealReader implements RowReader<DealTable> {
 
   private readMoney(column: string, text: string): number {
     if (text === '') return 0
+    const plain = spanDecimal(text, 0, text.length, this.currency.digits)
+    if (plain !== NOT_PLAIN) return plain
     const minor = parseMoneyCell(column, text, this.currency)
     if (typeof minor === 'number') return minor
     this.report(minor)
