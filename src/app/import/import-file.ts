@@ -38,6 +38,8 @@ export interface ImportOptions {
   readonly issueLimit?: number
   /** Rows per statement; 10,000 by default. */
   readonly batchSize?: number
+  /** When given, rows of any other rep are refused (a manager imports only for the reps under them). */
+  readonly onlyReps?: readonly string[]
 }
 
 export interface ImportCounts {
@@ -135,7 +137,15 @@ async function checkFile(
 > {
   const name = opts.file.name
   const issues = new IssueCollector(opts.issueLimit ?? 100)
-  const check = checkingReader(opts.kind, name, issues, context, opts.mapping, 10)
+  const check = checkingReader(
+    opts.kind,
+    name,
+    issues,
+    context,
+    opts.mapping,
+    10,
+    opts.onlyReps === undefined ? undefined : new Set(opts.onlyReps),
+  )
   const hash = await opts.file.read(sinkInto(check.reader, name, issues, progress))
   check.reader.finish()
   if (issues.count > 0)

@@ -67,6 +67,27 @@ export function throughMapping(
   return mapRows(mapping, canonical, file, issues, directory)
 }
 
+/**
+ * Refuses rows of reps outside `reps` (a manager imports only for the reps under them): the `rep`
+ * column of deals (`r1` or shares `r1:60;r2:40`), activities and quotas.
+ */
+function scopeReader(file: string, issues: IssueCollector, reps: ReadonlySet<string>): RowReader<void> {
+  let column = -1
+  return {
+    header: (cells) => void (column = cells.indexOf('rep')),
+    row: (cells, line) => {
+      const cell = column < 0 ? undefined : cells[column]
+      if (cell === undefined) return
+      for (const part of cell.split(';')) {
+        const rep = (part.split(':')[0] ?? '').trim()
+        if (rep !== '' && !reps.has(rep))
+          issues.add(file, line, `rep ${rep} is not one of yours: you may import only for the reps under you`)
+      }
+    },
+    finish: () => {},
+  }
+}
+
 /** The check of a whole file, as `calc` checks it, keeping the first rows for a preview. */
 export function checkingReader(
   kind: ImportKind,
@@ -75,9 +96,11 @@ export function checkingReader(
   context: ImportContext,
   mapping: Mapping | undefined,
   previewLimit: number,
+  onlyReps?: ReadonlySet<string>,
 ): { reader: RowReader<unknown> & { readonly skipped: number }; preview: () => PreviewRows } {
   const preview = previewReader(previewLimit)
-  const canonical = tee([...coreReaders(kind, file, issues, context), preview])
+  const scope = onlyReps === undefined ? [] : [scopeReader(file, issues, onlyReps)]
+  const canonical = tee([...coreReaders(kind, file, issues, context), ...scope, preview])
   return {
     reader: throughMapping(mapping, canonical, file, issues, context.directory),
     preview: () => preview.rows,

@@ -8,6 +8,7 @@ import { orgTx, principalOf, requireRole, type ServerDeps, type ZodApp } from '.
 import { orgDatabase } from '../org-database.ts'
 import { decodeCursor, pageOf, pageQuery, toPage } from '../paging.ts'
 import { errors, isoOf, isoOrNull } from '../schemas.ts'
+import { visibleReps } from '../scope.ts'
 
 const issue = z.object({ file: z.string(), line: z.number(), message: z.string() })
 const preview = z.object({ header: z.array(z.string()), rows: z.array(z.array(z.string())) })
@@ -135,6 +136,9 @@ export async function importRoutes(app: ZodApp, deps: ServerDeps): Promise<void>
         actor: principal.personId,
         preview: request.query.preview === 'true',
         now: deps.now(),
+        ...(principal.role === 'manager'
+          ? { onlyReps: (await orgTx(request, deps, (tx) => visibleReps(tx, principal))) ?? [] }
+          : {}),
       })
       const previewRows = { header: [...out.preview.header], rows: out.preview.rows.map((r) => [...r]) }
       if (!out.ok) {
