@@ -27,6 +27,16 @@ export function TeamBoard() {
     queryKey: ['progress', 'team'],
     queryFn: () => api.get<{ items: RepProgress[] }>('/progress'),
   })
+  const coaching = useQuery({
+    queryKey: ['coaching', 'open'],
+    queryFn: () => api.get<{ items: { repId: string; program: string }[] }>('/coaching?state=open'),
+  })
+  const under = useQuery({
+    queryKey: ['reports', 'under-performers'],
+    queryFn: () => api.get<{ reps: { rep: string }[] }>('/reports/under-performers'),
+  })
+  const onCoaching = new Map((coaching.data?.items ?? []).map((c) => [c.repId, c.program]))
+  const underPerformers = new Set((under.data?.reps ?? []).map((r) => r.rep))
   const items = progress.data?.items ?? []
   const metricIds = [
     ...new Set(items.flatMap((p) => p.metrics.filter((m) => m.quota !== null).map((m) => m.metric))),
@@ -79,6 +89,16 @@ export function TeamBoard() {
                     )
                   })}
                   <td>
+                    {onCoaching.has(p.rep) && (
+                      <span className="pill warn" style={{ marginRight: 4 }}>
+                        on coaching: {onCoaching.get(p.rep)}
+                      </span>
+                    )}
+                    {underPerformers.has(p.rep) && (
+                      <span className="pill bad" style={{ marginRight: 4 }}>
+                        under-performer among peers
+                      </span>
+                    )}
                     {flagsOf(p).map((f, i) => (
                       <span key={i} className={`pill ${f.tone}`} style={{ marginRight: 4 }}>
                         {f.text}
