@@ -44,7 +44,9 @@ export async function setupOrganization(
   // and on first run there is no other organization's data to keep apart.
   return db.transaction(async (tx) => {
     // Two setups at once: the second waits here, then finds the owner of the first.
-    await tx.query('select pg_advisory_xact_lock(hashtext($1))', ['followthrough.setup'])
+    await tx.query(`select pg_advisory_xact_lock(hashtext(current_schema() || ':' || $1))`, [
+      'followthrough.setup',
+    ])
     const [again] = await tx.query<{ people: unknown }>('select people from auth_setup_state()')
     if (Number(again?.people ?? 0) > 0)
       throw new DomainError('auth.setup_done', 'This server is set up already: sign in.')

@@ -52,10 +52,13 @@ export async function closePeriod(
     return { closeId: '', period: args.period, dryRun: true, result: computed.result, head: null, changes }
   }
   return db.transaction(async (tx) => {
+    // Advisory locks are the server's, not the schema's: the key names the schema too, so that two
+    // databases kept as schemas of one server (tests, several installations) never block each other.
     if (db.kind === 'postgres') {
-      const [lock] = await tx.query<{ ok: boolean }>('select pg_try_advisory_xact_lock(hashtext($1)) as ok', [
-        `close:${args.orgId}`,
-      ])
+      const [lock] = await tx.query<{ ok: boolean }>(
+        `select pg_try_advisory_xact_lock(hashtext(current_schema() || ':' || $1)) as ok`,
+        [`close:${args.orgId}`],
+      )
       if (lock?.ok !== true) {
         throw new CloseError(
           'close.in_progress',

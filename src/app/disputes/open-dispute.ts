@@ -75,7 +75,9 @@ export async function openDispute(
       id: Number(open.id),
     })
   // Numbers per organization, one after another: concurrent openings wait for each other.
-  await db.query('select pg_advisory_xact_lock(hashtext($1))', [`disputes:${orgId}`])
+  await db.query(`select pg_advisory_xact_lock(hashtext(current_schema() || ':' || $1))`, [
+    `disputes:${orgId}`,
+  ])
   const [next] = await db.query<{ id: bigint }>(
     'select coalesce(max(id), 0) + 1 as id from disputes where org_id = $1',
     [orgId],

@@ -83,7 +83,7 @@ export async function resolveDispute(
     )
   const period = await bookingPeriod(db, orgId, dispute.period, args.period)
   // Serialized with closes, which append to the same chain.
-  await db.query('select pg_advisory_xact_lock(hashtext($1))', [`close:${orgId}`])
+  await db.query(`select pg_advisory_xact_lock(hashtext(current_schema() || ':' || $1))`, [`close:${orgId}`])
   const ref = {
     dispute: String(dispute.id),
     disputedSeq: String(dispute.ledgerSeq),

@@ -113,7 +113,9 @@ export async function importFile(db: Database, opts: ImportOptions): Promise<Imp
   try {
     return await db.transaction(async (tx) => {
       if (db.kind === 'postgres')
-        await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`import:${opts.orgId}`])
+        await tx.query(`select pg_advisory_xact_lock(hashtext(current_schema() || ':' || $1))`, [
+          `import:${opts.orgId}`,
+        ])
       const outcome = await store(tx, begin, progress('store'))
       if (opts.preview === true) throw new Rollback({ ...outcome, stored: false })
       return outcome

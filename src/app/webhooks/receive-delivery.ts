@@ -51,7 +51,9 @@ export async function receiveDelivery(
   const bodySha = createHash('sha256').update(d.rawBody).digest('hex')
   // Two copies of one delivery arriving together: the second waits, then finds the first.
   if (dbKind === 'postgres')
-    await tx.query('select pg_advisory_xact_lock(hashtext($1))', [`webhook:${d.orgId}:${d.deliveryId}`])
+    await tx.query(`select pg_advisory_xact_lock(hashtext(current_schema() || ':' || $1))`, [
+      `webhook:${d.orgId}:${d.deliveryId}`,
+    ])
   const [seen] = await tx.query<{
     kind: string
     body_sha256: string
