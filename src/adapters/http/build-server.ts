@@ -135,7 +135,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' })
 
   app.decorateRequest('principal', null)
-  app.addHook('onRequest', authenticate(deps))
+  // Only the API signs requests in: the web app's files are public and cost no session lookup.
+  const signIn = authenticate(deps)
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/api/')) await signIn(request, reply)
+  })
 
   await app.register(
     async (api) => {

@@ -1,10 +1,8 @@
-import PDFDocument from 'pdfkit'
 import type { PlanDocument } from '../../core/plans/plan-document.ts'
 
-/** Options for tests: `compress: false` leaves the page text readable in the file. */
-export interface PdfOptions {
-  readonly compress?: boolean
-}
+import { renderPdf, type PdfOptions } from './render-pdf.ts'
+
+export type { PdfOptions } from './render-pdf.ts'
 
 /**
  * The plan document as a PDF (A4, the standard Helvetica fonts), with the version and its hash on
@@ -12,29 +10,18 @@ export interface PdfOptions {
  * version's publication, so one version always gives the same text.
  */
 export async function renderPlanDocumentPdf(doc: PlanDocument, options: PdfOptions = {}): Promise<Buffer> {
-  const pdf = new PDFDocument({
-    size: 'A4',
-    margins: { top: 56, bottom: 64, left: 56, right: 56 },
-    compress: options.compress ?? true,
-    bufferPages: true,
-    info: {
-      Title: `${doc.planName} (${doc.planId}) version ${doc.version}`,
-      Subject: `sha256 ${doc.hash}`,
-      Creator: 'Followthrough',
-      CreationDate: validDate(doc.publishedAt),
+  return renderPdf(
+    {
+      title: `${doc.planName} (${doc.planId}) version ${doc.version}`,
+      subject: `sha256 ${doc.hash}`,
+      createdAt: doc.publishedAt,
     },
-  })
-  const chunks: Buffer[] = []
-  pdf.on('data', (chunk: Buffer) => chunks.push(chunk))
-  const finished = new Promise<void>((resolve, reject) => {
-    pdf.on('end', resolve)
-    pdf.on('error', reject)
-  })
-  write(pdf, doc)
-  footers(pdf, doc)
-  pdf.end()
-  await finished
-  return Buffer.concat(chunks)
+    options,
+    (pdf) => {
+      write(pdf, doc)
+      footers(pdf, doc)
+    },
+  )
 }
 
 function write(pdf: PDFKit.PDFDocument, doc: PlanDocument): void {
@@ -105,9 +92,4 @@ function footers(pdf: PDFKit.PDFDocument, doc: PlanDocument): void {
       )
     pdf.page.margins.bottom = bottom
   }
-}
-
-function validDate(text: string): Date {
-  const date = new Date(text)
-  return Number.isNaN(date.getTime()) ? new Date(0) : date
 }

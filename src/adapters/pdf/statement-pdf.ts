@@ -1,8 +1,7 @@
-import PDFDocument from 'pdfkit'
 import type { statementFor } from '../../app/payouts/payouts.ts'
 import { type Currency, formatMoneyForPeople } from '../../core/money/money.ts'
 import { formatFixed, mul, parseDecimal, ratio } from '../../core/money/rational.ts'
-import type { PdfOptions } from './plan-document-pdf.ts'
+import { renderPdf, type PdfOptions } from './render-pdf.ts'
 
 /** A rep's statement as `statementFor` gives it. */
 export type Statement = Awaited<ReturnType<typeof statementFor>>
@@ -28,29 +27,18 @@ export async function renderStatementPdf(
   options: PdfOptions = {},
 ): Promise<Buffer> {
   const s = input.statement
-  const pdf = new PDFDocument({
-    size: 'A4',
-    margins: { top: 56, bottom: 64, left: 56, right: 56 },
-    compress: options.compress ?? true,
-    bufferPages: true,
-    info: {
-      Title: `Statement ${input.repId} ${input.period}`,
-      Subject: `ledger head ${s.head.seq} sha256 ${s.head.hash}`,
-      Creator: 'Followthrough',
-      CreationDate: validDate(s.closedAt),
+  return renderPdf(
+    {
+      title: `Statement ${input.repId} ${input.period}`,
+      subject: `ledger head ${s.head.seq} sha256 ${s.head.hash}`,
+      createdAt: s.closedAt,
     },
-  })
-  const chunks: Buffer[] = []
-  pdf.on('data', (chunk: Buffer) => chunks.push(chunk))
-  const finished = new Promise<void>((resolve, reject) => {
-    pdf.on('end', resolve)
-    pdf.on('error', reject)
-  })
-  write(pdf, input)
-  footers(pdf, input)
-  pdf.end()
-  await finished
-  return Buffer.concat(chunks)
+    options,
+    (pdf) => {
+      write(pdf, input)
+      footers(pdf, input)
+    },
+  )
 }
 
 function write(pdf: PDFKit.PDFDocument, input: StatementPdfInput): void {
@@ -205,9 +193,4 @@ function footers(pdf: PDFKit.PDFDocument, input: StatementPdfInput): void {
       )
     pdf.page.margins.bottom = bottom
   }
-}
-
-function validDate(text: string): Date {
-  const date = new Date(text)
-  return Number.isNaN(date.getTime()) ? new Date(0) : date
 }
