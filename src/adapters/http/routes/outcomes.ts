@@ -95,6 +95,11 @@ export async function outcomeRoutes(app: ZodApp, deps: ServerDeps): Promise<void
     const principal = principalOf(request)
     return { principal, db: orgDatabase(deps.db, principal.orgId), actor: actorOf(principal) }
   }
+  /** The database and the arguments every action on one item shares: who, when, which item. */
+  const onItem = (request: FastifyRequest, id: string) => {
+    const { principal, db, actor } = run(request)
+    return { db, item: { orgId: principal.orgId, actor, now: deps.now(), id } }
+  }
 
   app.get(
     '/outcomes',
@@ -197,12 +202,9 @@ export async function outcomeRoutes(app: ZodApp, deps: ServerDeps): Promise<void
       },
     },
     async (request) => {
-      const { principal, db, actor } = run(request)
+      const { db, item } = onItem(request, request.params.id)
       return applyOutcome(db, {
-        orgId: principal.orgId,
-        actor,
-        now: deps.now(),
-        id: request.params.id,
+        ...item,
         note: request.body.note,
         ...(request.body.detail === undefined ? {} : { detail: request.body.detail }),
       })
@@ -223,14 +225,8 @@ export async function outcomeRoutes(app: ZodApp, deps: ServerDeps): Promise<void
       },
     },
     async (request) => {
-      const { principal, db, actor } = run(request)
-      return requestWaiver(db, {
-        orgId: principal.orgId,
-        actor,
-        now: deps.now(),
-        id: request.params.id,
-        reason: request.body.reason,
-      })
+      const { db, item } = onItem(request, request.params.id)
+      return requestWaiver(db, { ...item, reason: request.body.reason })
     },
   )
 
@@ -246,8 +242,8 @@ export async function outcomeRoutes(app: ZodApp, deps: ServerDeps): Promise<void
       },
     },
     async (request) => {
-      const { principal, db, actor } = run(request)
-      return approveWaiver(db, { orgId: principal.orgId, actor, now: deps.now(), id: request.params.id })
+      const { db, item } = onItem(request, request.params.id)
+      return approveWaiver(db, item)
     },
   )
 
@@ -264,14 +260,8 @@ export async function outcomeRoutes(app: ZodApp, deps: ServerDeps): Promise<void
       },
     },
     async (request) => {
-      const { principal, db, actor } = run(request)
-      return rejectWaiver(db, {
-        orgId: principal.orgId,
-        actor,
-        now: deps.now(),
-        id: request.params.id,
-        reason: request.body.reason,
-      })
+      const { db, item } = onItem(request, request.params.id)
+      return rejectWaiver(db, { ...item, reason: request.body.reason })
     },
   )
 
@@ -288,12 +278,9 @@ export async function outcomeRoutes(app: ZodApp, deps: ServerDeps): Promise<void
       },
     },
     async (request) => {
-      const { principal, db, actor } = run(request)
+      const { db, item } = onItem(request, request.params.id)
       return decideTerminationReview(db, {
-        orgId: principal.orgId,
-        actor,
-        now: deps.now(),
-        id: request.params.id,
+        ...item,
         decision: request.body.decision,
         ...(request.body.reason === undefined ? {} : { reason: request.body.reason }),
       })
