@@ -9,6 +9,12 @@ import type { WhereFilter } from './where-filter.ts'
 /** Final paid amount (minor units) of each commission line: [commission][slot × count + offset]. */
 export type PaidLines = (bigint | undefined)[][]
 
+/**
+ * What commissions paid in periods before the run (from carried state), by
+ * `${commission index}:${rep index}:${period offset}` (offset < 0).
+ */
+export type EarlierPaid = ReadonlyMap<string, { readonly paidMinor: bigint; readonly repValue: bigint }>
+
 interface ClawbackRule {
   readonly index: number
   readonly id: string
@@ -32,6 +38,7 @@ export class Clawbacks {
     private readonly credits: Credits,
     private readonly fields: RecordFields,
     private readonly count: number,
+    private readonly earlier: EarlierPaid = new Map(),
   ) {
     plan.commissions.forEach((commission, index) => {
       if (commission.clawbackDays === null) return
@@ -50,6 +57,16 @@ export class Clawbacks {
     })
   }
 
+  /** Commission index and metric index of each clawback rule (for carrying what was paid). */
+  get carried(): readonly {
+    readonly index: number
+    readonly id: string
+    readonly days: number
+    readonly metric: number
+  }[] {
+    return this.rules
+  }
+
   /** The clawback lines of the cancellations booked in one period of one rep. */
   linesFor(cancellations: readonly Cancellation[], paid: PaidLines): Line[] {
     if (cancellations.length === 0) return []
@@ -58,10 +75,18 @@ export class Clawbacks {
     for (const rule of this.rules) {
       for (const x of cancellations) {
         if (x.days > rule.days) continue
-        const at = (this.credits.slotOf[x.rep] as number) * this.count + x.closedOffset
-        const paidMinor = paid[rule.index]?.[at]
+        let paidMinor: bigint | undefined
+        let repValue: bigint
+        if (x.closedOffset < 0) {
+          const before = this.earlier.get(`${rule.index}:${x.rep}:${x.closedOffset}`)
+          paidMinor = before?.paidMinor
+          repValue = before?.repValue ?? 0n
+        } else {
+          const at = (this.credits.slotOf[x.rep] as number) * this.count + x.closedOffset
+          paidMinor = paid[rule.index]?.[at]
+          repValue = paidMinor === undefined ? 0n : (this.credits.metricSums[rule.metric]?.get(at) ?? 0n)
+        }
         if (paidMinor === undefined || paidMinor === 0n) continue
-        const repValue = this.credits.metricSums[rule.metric]?.get(at) ?? 0n
         if (repValue === 0n) continue
         if (rule.filter !== null && !rule.filter.test(x.deal, x.rep)) continue
         let share = 0

@@ -1,6 +1,6 @@
 import { parseLocalDate } from '../calendar/civil.ts'
 import type { ZoneCalendar } from '../calendar/instant.ts'
-import { periodEnd, periodStart } from '../calendar/period.ts'
+import { periodEnd, periodIndexOf, periodStart } from '../calendar/period.ts'
 import type { Metric, Plan } from '../plans/plan.ts'
 import type { Records } from '../records/records.ts'
 import { SlotSums } from './accumulator.ts'
@@ -11,6 +11,7 @@ import type { PlanWindow } from './plan-window.ts'
 export interface Cancellation {
   readonly deal: number
   readonly rep: number
+  /** Negative for a deal that closed before the window (its payment is in the carried state). */
   readonly closedOffset: number
   /** -1 when the cancellation falls after the window. */
   readonly cancelledOffset: number
@@ -45,13 +46,18 @@ export function isEmployed(
   return (hiredOn === null || hiredOn <= end) && (leftOn === null || leftOn >= start)
 }
 
-/** Sums a plan's metrics and spiffs per rep and period over deals and activities, once. */
+/**
+ * Sums a plan's metrics and spiffs per rep and period over deals and activities, once. With
+ * `earlier`, a deal that closed before the window and is cancelled inside it is listed among the
+ * cancellations too (closedOffset < 0), for a run that starts from carried state.
+ */
 export function collectCredits(
   plan: Plan,
   records: Records,
   window: PlanWindow,
   zone: ZoneCalendar,
   fields: RecordFields,
+  earlier = false,
 ): Credits {
   const { reps, deals, activities } = records
   const n = window.count
@@ -102,7 +108,10 @@ export function collectCredits(
     const closedMs = deals.closedMs[d] as number
     const closedDay = Number.isNaN(closedMs) ? (deals.closedDay[d] as number) : zone.localDay(closedMs)
     const p = window.offsetOf(closedDay)
-    if (p < 0) continue
+    if (p < 0) {
+      if (earlier && closedDay < window.startDay) cancelledBefore(d, closedDay)
+      continue
+    }
     let cancelledOffset = -1
     let cancelledDay = 0
     const cancelMs = deals.cancelledMs[d] as number
@@ -147,6 +156,22 @@ export function collectCredits(
           days: cancelledDay - closedDay,
         })
       }
+    }
+  }
+
+  /** A deal closed before the window, cancelled inside it: a cancellation per credit of a rep on the plan. */
+  function cancelledBefore(d: number, closedDay: number): void {
+    const cancelMs = deals.cancelledMs[d] as number
+    const written = deals.cancelledDay[d] as number
+    if (Number.isNaN(cancelMs) && written === -2147483648) return
+    const cancelledDay = Number.isNaN(cancelMs) ? written : zone.localDay(cancelMs)
+    const cancelledOffset = window.offsetOf(cancelledDay)
+    if (cancelledOffset < 0) return
+    const closedOffset = periodIndexOf(window.kind, closedDay) - window.first
+    for (let k = deals.shareStart[d] as number; k < (deals.shareStart[d + 1] as number); k++) {
+      const r = deals.shareRep[k] as number
+      if ((slotOf[r] as number) < 0 || isOnPlan[r] !== 1) continue
+      cancellations.push({ deal: d, rep: r, closedOffset, cancelledOffset, days: cancelledDay - closedDay })
     }
   }
 

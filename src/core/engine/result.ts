@@ -2,6 +2,7 @@ import type { PeriodKind } from '../calendar/period.ts'
 import type { Currency } from '../money/money.ts'
 import type { Rational } from '../money/rational.ts'
 import type { Effects, Plan } from '../plans/plan.ts'
+import type { CarriedState } from './state.ts'
 
 /** What the engine computed for a run: plans in the order given. */
 export interface RunResult {
@@ -15,6 +16,8 @@ export interface PlanResult {
   readonly period: PeriodKind
   /** Periods by time, each listed even with no reps. */
   readonly periods: readonly PeriodResult[]
+  /** The state at the end of the run, when asked for (`RunOptions.reportState`). */
+  readonly end?: CarriedState
 }
 
 export interface PeriodResult {

@@ -8,12 +8,20 @@ import { type Credits, collectCredits } from './collect-credits.ts'
 import { RecordFields } from './deal-fields.ts'
 import { evaluateRepPeriod } from './evaluate-rep-period.ts'
 import { computeMetrics, rankMetrics, reportsOf } from './compute-metrics.ts'
-import { Clawbacks, type PaidLines } from './clawbacks.ts'
+import { Clawbacks, type EarlierPaid, type PaidLines } from './clawbacks.ts'
 import { applyDraw } from './apply-draw.ts'
 import { planWindow } from './plan-window.ts'
 import type { MetricResult, PeriodResult, PlanResult, RepResult, RunResult } from './result.ts'
 import { cmp, one } from '../money/rational.ts'
-import { emptyRepState, type RepState } from './state.ts'
+import {
+  type CarriedPaid,
+  type CarriedRep,
+  type CarriedState,
+  carryRep,
+  emptyRepState,
+  type RepState,
+  restoreRep,
+} from './state.ts'
 
 /** Local dates (epoch days, inclusive) a run covers. */
 export interface RunRange {
@@ -21,16 +29,36 @@ export interface RunRange {
   readonly to: number
 }
 
+export interface RunOptions {
+  /**
+   * By plan id: the state at the start of the range, as reported by a run of the same plan over
+   * the same records that ended just before it (`PlanResult.end`). The records must then hold the
+   * deals that closed before the range and are cancelled in it (for their clawbacks).
+   */
+  readonly carried?: ReadonlyMap<string, CarriedState>
+  /** Report each plan's state at the end of the range (`PlanResult.end`). */
+  readonly reportState?: boolean
+}
+
 /**
  * The one engine: evaluates every plan for its reps over every period of the plan inside the
- * range, in order, carrying balances, streaks, boosts and coaching plans (all empty at `from`).
- * Pure: no I/O, no clock.
+ * range, in order, carrying balances, streaks, boosts and coaching plans (empty at `from`, or the
+ * carried state given for the plan). Pure: no I/O, no clock.
  */
-export function runEngine(plans: readonly Plan[], records: Records, range: RunRange): RunResult {
+export function runEngine(
+  plans: readonly Plan[],
+  records: Records,
+  range: RunRange,
+  options: RunOptions = {},
+): RunResult {
   // The reporting tree only when a metric counts directs or a team (ADR 0008).
   const needsReports = plans.some((plan) => plan.metrics.some((m) => m.of !== 'self'))
   const reports = needsReports ? reportsOf(records.reps) : { directs: [], team: [] }
-  return { plans: plans.map((plan) => runPlan(plan, records, range, reports)) }
+  return {
+    plans: plans.map((plan) =>
+      runPlan(plan, records, range, reports, options.carried?.get(plan.id), options.reportState === true),
+    ),
+  }
 }
 
 function runPlan(
@@ -38,15 +66,26 @@ function runPlan(
   records: Records,
   range: RunRange,
   reports: ReturnType<typeof reportsOf>,
+  carried: CarriedState | undefined,
+  reportState: boolean,
 ): PlanResult {
   const window = planWindow(plan, range.from, range.to)
+  if (carried !== undefined && window.count > 0 && carried.next !== window.first) {
+    throw new RangeError(
+      `The carried state of plan ${plan.id} is for period ${carried.next}, the run starts at ${window.first}.`,
+    )
+  }
   const zone = new ZoneCalendar(plan.timezone)
   const fields = new RecordFields(records.deals, records.activities, records.reps, plan.currency.digits, zone)
-  const credits = collectCredits(plan, records, window, zone, fields)
+  const credits = collectCredits(plan, records, window, zone, fields, carried !== undefined)
   const onPlan = records.reps
     .filter((r) => r.plan === plan.id)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  const states = onPlan.map(() => emptyRepState())
+  const passOf = (rule: string) => plan.rules.find((r) => r.id === rule)?.then.coaching?.pass
+  const states = onPlan.map((rep) => {
+    const from = carried?.reps[rep.id]
+    return from === undefined ? emptyRepState() : restoreRep(from, passOf)
+  })
   const paid: PaidLines = plan.commissions.map(() => [])
   // Only clawbacks read the paid lines back; a plan without any keeps none (ADR 0008).
   const keepsPaid = plan.commissions.map((c) => c.clawbackDays !== null)
@@ -54,7 +93,14 @@ function runPlan(
   const readsStreaks = plan.rules.length > 0
   const noSpiffs: bigint[] = []
   const clawbackQueue = groupCancellations(credits, window.count)
-  const clawback = new Clawbacks(plan, records, credits, fields, window.count)
+  const clawback = new Clawbacks(
+    plan,
+    records,
+    credits,
+    fields,
+    window.count,
+    carried === undefined ? undefined : earlierPaid(plan, records, carried, window.first),
+  )
   const periods: PeriodResult[] = []
   const readsRanks = plan.rules.some(
     (r) =>
@@ -129,7 +175,72 @@ function runPlan(
       reps,
     })
   }
-  return { plan, id: plan.id, currency: plan.currency, period: plan.period, periods }
+  const result: PlanResult = { plan, id: plan.id, currency: plan.currency, period: plan.period, periods }
+  if (!reportState) return result
+  const next = window.count > 0 ? window.first + window.count : (carried?.next ?? window.first)
+  const end: CarriedState = {
+    next,
+    reps: Object.fromEntries(onPlan.map((rep, i) => [rep.id, carryRep(states[i] as RepState)])) as Record<
+      string,
+      CarriedRep
+    >,
+    paid: carriedPaid(plan, clawback, credits, paid, onPlan, window, next, carried),
+  }
+  return { ...result, end }
+}
+
+/** Carried payments as the clawbacks look them up: by commission index, rep index and period offset. */
+function earlierPaid(plan: Plan, records: Records, carried: CarriedState, first: number): EarlierPaid {
+  const out = new Map<string, { paidMinor: bigint; repValue: bigint }>()
+  plan.commissions.forEach((c, index) => {
+    for (const [rep, list] of Object.entries(carried.paid[c.id] ?? {})) {
+      const r = records.repIndex.get(rep)
+      if (r === undefined) continue
+      for (const [period, paidMinor, repValue] of list)
+        out.set(`${index}:${r}:${period - first}`, {
+          paidMinor: BigInt(paidMinor),
+          repValue: BigInt(repValue),
+        })
+    }
+  })
+  return out
+}
+
+/** What clawbacks after the run still need: payments of periods within each window of `next`. */
+function carriedPaid(
+  plan: Plan,
+  clawback: Clawbacks,
+  credits: Credits,
+  paid: PaidLines,
+  onPlan: readonly Records['reps'][number][],
+  window: ReturnType<typeof planWindow>,
+  next: number,
+  carried: CarriedState | undefined,
+): CarriedState['paid'] {
+  const out: Record<string, Record<string, CarriedPaid[]>> = {}
+  const nextStart = periodStart(plan.period, next)
+  for (const rule of clawback.carried) {
+    const keep = (period: number) => periodEnd(plan.period, period) + rule.days >= nextStart
+    const byRep: Record<string, CarriedPaid[]> = {}
+    for (const [rep, list] of Object.entries(carried?.paid[rule.id] ?? {})) {
+      const kept = list.filter(([period]) => keep(period))
+      if (kept.length > 0) byRep[rep] = kept
+    }
+    for (const rep of onPlan) {
+      const slot = credits.slotOf[rep.index] as number
+      for (let p = 0; p < window.count; p++) {
+        if (!keep(window.first + p)) continue
+        const at = slot * window.count + p
+        const amount = paid[rule.index]?.[at]
+        if (amount === undefined || amount === 0n) continue
+        const value = credits.metricSums[rule.metric]?.get(at) ?? 0n
+        if (value === 0n) continue
+        ;(byRep[rep.id] ??= []).push([window.first + p, String(amount), String(value)])
+      }
+    }
+    out[rule.id] = byRep
+  }
+  return out
 }
 
 /** Cancellations by (slot × count + cancelled offset), in deal order. */
