@@ -5,10 +5,12 @@ import { toResultJson, type RepJson } from '../../core/engine/result-json.ts'
 import { runEngine } from '../../core/engine/run-engine.ts'
 import { parsePlan, type PlanIssue } from '../../core/plans/parse-plan.ts'
 import type { Plan } from '../../core/plans/plan.ts'
-import { loadRecords } from '../close/load-records.ts'
-import { plansOfRecord } from '../close/plans-of-record.ts'
+import type { PeriodKind } from '../../core/calendar/period.ts'
+import { loadRecords, type LoadRange, type LoadResult } from '../close/load-records.ts'
+import { plansOfRecord, type PlanOfRecord } from '../close/plans-of-record.ts'
 import type { Queryable } from '../ports/sql.ts'
 import { compareRuns, type WhatIfComparison } from './compare-runs.ts'
+import type { WhatIfRecordsCache } from './records-cache.ts'
 
 export interface WhatIfArgs {
   readonly orgId: string
@@ -20,6 +22,20 @@ export interface WhatIfArgs {
   readonly months?: number
   /** The published plan whose reps the draft is run for, when the draft's id is new. */
   readonly replaces?: string
+  /** Where the records of the window are kept between runs (the server's); read afresh without. */
+  readonly cache?: WhatIfRecordsCache
+}
+
+/** The closed periods a what-if runs over and the records it reads for them. */
+export interface WhatIfWindow {
+  /** The closed periods compared, oldest first. */
+  readonly keys: readonly string[]
+  /** Every period from the first to the last (a reopened one in between is run too). */
+  readonly allKeys: readonly string[]
+  readonly from: number
+  readonly to: number
+  readonly on: string
+  readonly range: LoadRange
 }
 
 export type WhatIfResult =
@@ -64,37 +80,14 @@ export async function whatIf(db: Queryable, args: WhatIfArgs): Promise<WhatIfRes
     }
   }
 
-  const closed = await db.query<{ key: string }>(
-    `select key from periods where org_id = $1 and kind = $2 and status = 'closed' order by key desc limit $3`,
-    [args.orgId, draft.period, count],
-  )
-  const keys = closed.map((r) => r.key).reverse()
-  const indices = keys.map((k) => parsePeriodKey(k)?.index ?? 0)
-  const first = indices[0]
-  const last = indices[indices.length - 1]
-  if (first === undefined || last === undefined) {
-    throw new DomainError(
-      'whatif.no_closed_periods',
-      `No ${draft.period} has been closed yet: a what-if compares with closed periods.`,
-      { period: draft.period },
-    )
-  }
-
-  const from = periodStart(draft.period, first)
-  const to = periodEnd(draft.period, last)
-  const allKeys: string[] = []
-  for (let p = first; p <= last; p++) allKeys.push(periodKey(draft.period, p))
-  const plans = published.map((p) => p.plan)
-  const loaded = await loadRecords(db, args.orgId, plans, formatLocalDate(to), {
-    from: formatLocalDate(from),
-    to: formatLocalDate(to),
-    periods: allKeys,
-    activities: countsActivities(draft),
-  })
+  const window = await whatIfWindow(db, args.orgId, draft.period, count, countsActivities(draft))
+  const { keys } = window
+  const loaded = await loadWindow(db, args.orgId, published, window, args.cache)
   if (!loaded.ok)
     throw new DomainError('whatif.bad_data', 'The data in the database does not check.', {
       issues: loaded.issues,
     })
+  const { from, to } = window
   // The draft stands in for the published plan: its reps are the draft's reps in this run.
   const reps = loaded.records.reps.map((r) => (r.plan === target ? { ...r, plan: draft.id } : r))
   const run = runEngine([draft], { ...loaded.records, reps }, { from, to })
@@ -103,8 +96,12 @@ export async function whatIf(db: Queryable, args: WhatIfArgs): Promise<WhatIfRes
     (json?.periods ?? []).filter((p) => keys.includes(p.period)).map((p) => [p.period, p.reps]),
   )
 
+  // Only what the comparison reads of each stored result: its payout, lines and outcomes.
   const actual = await db.query<{ rep_id: string; period: string; result: unknown }>(
-    `select r.rep_id, r.period, r.result from results r
+    `select r.rep_id, r.period,
+            jsonb_build_object('rep', r.rep_id, 'payout', r.result -> 'payout', 'lines', r.result -> 'lines',
+                               'outcomes', r.result -> 'outcomes') as result
+       from results r
        join (select distinct on (period) id from close_runs
               where org_id = $1 and period = any($2::text[]) and not dry_run and status = 'done'
               order by period, started_at desc) c on c.id = r.close_id
@@ -131,6 +128,98 @@ export async function whatIf(db: Queryable, args: WhatIfArgs): Promise<WhatIfRes
       actual: actualByPeriod,
       whatIf: whatIfByPeriod,
     }),
+  }
+}
+
+/**
+ * The last `count` closed periods of this kind (oldest first) and the records a run over them
+ * reads; refused when none is closed.
+ */
+export async function whatIfWindow(
+  db: Queryable,
+  orgId: string,
+  kind: PeriodKind,
+  count: number,
+  activities: boolean,
+): Promise<WhatIfWindow> {
+  const closed = await db.query<{ key: string }>(
+    `select key from periods where org_id = $1 and kind = $2 and status = 'closed' order by key desc limit $3`,
+    [orgId, kind, count],
+  )
+  const keys = closed.map((r) => r.key).reverse()
+  const indices = keys.map((k) => parsePeriodKey(k)?.index ?? 0)
+  const first = indices[0]
+  const last = indices[indices.length - 1]
+  if (first === undefined || last === undefined) {
+    throw new DomainError(
+      'whatif.no_closed_periods',
+      `No ${kind} has been closed yet: a what-if compares with closed periods.`,
+      { period: kind },
+    )
+  }
+  const from = periodStart(kind, first)
+  const to = periodEnd(kind, last)
+  const allKeys: string[] = []
+  for (let p = first; p <= last; p++) allKeys.push(periodKey(kind, p))
+  return {
+    keys,
+    allKeys,
+    from,
+    to,
+    on: formatLocalDate(to),
+    range: { from: formatLocalDate(from), to: formatLocalDate(to), periods: allKeys, activities },
+  }
+}
+
+/** The records of a window for every published plan, from the cache when one is given. */
+export function loadWindow(
+  db: Queryable,
+  orgId: string,
+  published: readonly PlanOfRecord[],
+  window: WhatIfWindow,
+  cache: WhatIfRecordsCache | undefined,
+): Promise<LoadResult> {
+  if (cache !== undefined) return cache.load(db, orgId, published, window.on, window.range)
+  return loadRecords(
+    db,
+    orgId,
+    published.map((p) => p.plan),
+    window.on,
+    window.range,
+  )
+}
+
+/**
+ * Prepares a what-if of a published plan: its window and how many reps it covers, with the
+ * window's records read into the cache (so that the first run of a draft finds them there).
+ */
+export async function prepareWhatIf(
+  db: Queryable,
+  args: { orgId: string; planId: string; months?: number; cache: WhatIfRecordsCache },
+): Promise<{ planId: string; periods: readonly string[]; reps: number }> {
+  const published = await plansOfRecord(db, args.orgId)
+  const target = published.find((p) => p.plan.id === args.planId)
+  if (target === undefined)
+    throw new DomainError('plan.unknown_plan', `No plan "${args.planId}" is published.`, {
+      plan: args.planId,
+    })
+  const months = args.months ?? 12
+  const window = await whatIfWindow(
+    db,
+    args.orgId,
+    target.plan.period,
+    months,
+    published.some((p) => countsActivities(p.plan)),
+  )
+  const loaded = await loadWindow(db, args.orgId, published, window, args.cache)
+  if (!loaded.ok)
+    throw new DomainError('whatif.bad_data', 'The data in the database does not check.', {
+      issues: loaded.issues,
+    })
+  return {
+    planId: target.plan.id,
+    periods: window.keys,
+    reps: loaded.records.reps.filter((r) => r.plan === target.plan.id).length,
   }
 }
 

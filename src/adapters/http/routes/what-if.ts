@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { whatIf } from '../../../app/what-if/what-if.ts'
+import { whatIfRecordsCacheOf } from '../../../app/what-if/records-cache.ts'
+import { prepareWhatIf, whatIf } from '../../../app/what-if/what-if.ts'
 import { orgTx, requireRole, type ServerDeps, type ZodApp } from '../context.ts'
 import { errors } from '../schemas.ts'
 import { minorToJson } from '../scope.ts'
@@ -58,6 +59,33 @@ function plain(value: unknown): unknown {
 
 /** The what-if: a draft plan run over the last closed periods, next to what was paid (owner, admin). */
 export async function whatIfRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
+  const cache = whatIfRecordsCacheOf(deps.db)
+  app.get(
+    '/what-if/window',
+    {
+      preHandler: requireRole('owner', 'admin'),
+      schema: {
+        tags: ['plans'],
+        summary:
+          "The closed periods a what-if of a published plan runs over and how many reps it covers; reads the window's records into the server's memory, so that the first run of a draft finds them there",
+        querystring: z.object({
+          plan: z.string().min(1).max(200),
+          months: z.coerce.number().int().min(1).max(60).default(12),
+        }),
+        response: {
+          200: z.object({ planId: z.string(), periods: z.array(z.string()), reps: z.number() }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { plan, months } = request.query
+      const out = await orgTx(request, deps, (tx, principal) =>
+        prepareWhatIf(tx, { orgId: principal.orgId, planId: plan, months, cache }),
+      )
+      return { ...out, periods: [...out.periods] }
+    },
+  )
   app.post(
     '/what-if',
     {
@@ -86,6 +114,7 @@ export async function whatIfRoutes(app: ZodApp, deps: ServerDeps): Promise<void>
           planText: source,
           file,
           months,
+          cache,
           ...(replaces === undefined ? {} : { replaces }),
         }),
       )
