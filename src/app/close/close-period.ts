@@ -5,6 +5,7 @@ import type { LineJson, ResultJson } from '../../core/engine/result-json.ts'
 import { openOutcomes } from '../followthrough/open-outcomes.ts'
 import { appendLedger, type LedgerEntryInput } from '../ledger/ledger.ts'
 import type { Database, Queryable } from '../ports/sql.ts'
+import { storeCarry } from './carried-state.ts'
 import { CloseError } from './close-error.ts'
 import { computeClose } from './compute-close.ts'
 import { insertResults } from './insert-results.ts'
@@ -21,6 +22,13 @@ export interface CloseOutcome {
   readonly head: { seq: bigint; hash: string } | null
   /** For a dry run: what changed since the last dry run of the period, in sentences. */
   readonly changes: readonly string[]
+  /**
+   * How the period was computed: 'carried', this period alone from the state stored with the
+   * previous close; 'full', from the first closed period (late data found and booked), for the
+   * reason in `fullBecause` (ADR 0009).
+   */
+  readonly path: 'carried' | 'full'
+  readonly fullBecause: string | null
 }
 
 /**
@@ -49,7 +57,16 @@ export async function closePeriod(
        values ($1, $2, $3, $4, $4, 'done', true, $5)`,
       [args.orgId, randomUUID(), args.period, args.now.toISOString(), JSON.stringify(computed.result)],
     )
-    return { closeId: '', period: args.period, dryRun: true, result: computed.result, head: null, changes }
+    return {
+      closeId: '',
+      period: args.period,
+      dryRun: true,
+      result: computed.result,
+      head: null,
+      changes,
+      path: computed.carry.close.path,
+      fullBecause: computed.fullBecause,
+    }
   }
   return db.transaction(async (tx) => {
     // Advisory locks are the server's, not the schema's: the key names the schema too, so that two
@@ -76,6 +93,7 @@ export async function closePeriod(
     )
     const stored = { orgId: args.orgId, closeId, period: args.period, result: computed.result }
     await insertResults(tx, { ...stored, versions: computed.versions })
+    await storeCarry(tx, args.orgId, closeId, computed.carry)
     await openOutcomes(tx, {
       ...stored,
       periodEnd: formatLocalDate(periodEnd(key.kind, key.index)),
@@ -110,7 +128,16 @@ export async function closePeriod(
         JSON.stringify({ closeId, entries: entries.length, head: head.hash }),
       ],
     )
-    return { closeId, period: args.period, dryRun: false, result: computed.result, head, changes: [] }
+    return {
+      closeId,
+      period: args.period,
+      dryRun: false,
+      result: computed.result,
+      head,
+      changes: [],
+      path: computed.carry.close.path,
+      fullBecause: computed.fullBecause,
+    }
   })
 }
 

@@ -9,11 +9,14 @@ import {
 import { toResultJson, type LineJson, type RepJson, type ResultJson } from '../../core/engine/result-json.ts'
 import type { PeriodResult, PlanResult } from '../../core/engine/result.ts'
 import { runEngine } from '../../core/engine/run-engine.ts'
+import type { CarriedState } from '../../core/engine/state.ts'
+import type { Plan } from '../../core/plans/plan.ts'
 import type { Queryable } from '../ports/sql.ts'
 import { adjustmentRefs, type PeriodPayouts } from './adjustment-refs.ts'
+import { type CloseCarry, fingerprints, loadCarry, sameData } from './carried-state.ts'
 import { CloseError } from './close-error.ts'
 import { loadRecords } from './load-records.ts'
-import { PlanVersions } from './plans-of-record.ts'
+import { type PlanOfRecord, PlanVersions } from './plans-of-record.ts'
 
 export interface ComputedClose {
   /** The calc result shape for the period, with prior-period adjustments among the lines. */
@@ -22,14 +25,22 @@ export interface ComputedClose {
   readonly versions: Map<string, number>
   /** Per rep with a prior-period adjustment: what it refers to (ledger `ref`). */
   readonly refs: Map<string, Record<string, unknown>>
+  /** What the close stores for the next one (close_states); `carry.close.path` says how it computed. */
+  readonly carry: CloseCarry
+  /** Why the full recompute was taken (null on the carried path). */
+  readonly fullBecause: string | null
 }
 
 /**
- * Computes a period for every plan of its kind: the one engine runs from the first closed period
- * of that kind through this one (so balances, streaks, boosts and coaching carry over), each
- * closed period with the plan version recorded at its close and this one with the version
- * effective at its start; what the closed periods owe now beyond what they booked (late data) is
- * added as a prior-period adjustment line. Reads only; the caller stores.
+ * Computes a period for every plan of its kind. The carried path (ADR 0009): when the previous
+ * period's close stored its state, every plan's version is the one that close used, and nothing
+ * that its closed periods were computed from has changed since (nor is any earlier difference
+ * outstanding), the engine runs this one period from that state. Otherwise the full path: the
+ * one engine runs from the first closed period of that kind through this one (so balances,
+ * streaks, boosts and coaching carry over), each closed period with the plan version recorded at
+ * its close and this one with the version effective at its start; what the closed periods owe now
+ * beyond what they booked (late data) is added as a prior-period adjustment line. Reads only; the
+ * caller stores.
  */
 export async function computeClose(
   tx: Queryable,
@@ -73,8 +84,6 @@ export async function computeClose(
   if (current.length === 0) throw new CloseError('close.no_plans', `No published plan has ${kind}ly periods.`)
 
   const recorded = await recordedCloses(tx, args.orgId, periodKey(kind, first), args.period)
-  const from = periodStart(kind, first)
-  const to = periodEnd(kind, index)
   const plansOfRun = current.map((p) => p.plan)
   for (const { versions: used } of recorded.values()) {
     for (const [id, v] of Object.entries(used)) {
@@ -82,6 +91,16 @@ export async function computeClose(
       if (plan !== undefined) plansOfRun.push(plan)
     }
   }
+  // Whether activities can change what any period of the run computes.
+  const activities = countsActivities(plansOfRun)
+  let fullBecause = 'nothing of this kind is closed yet'
+  if (closed.length > 0) {
+    const carried = await closeFromCarried(tx, args, kind, first, index, current, recorded, activities)
+    if (carried.ok) return carried.computed
+    fullBecause = carried.because
+  }
+  const from = periodStart(kind, first)
+  const to = periodEnd(kind, index)
   const loaded = await loadRecords(
     tx,
     args.orgId,
@@ -91,9 +110,7 @@ export async function computeClose(
       from: formatLocalDate(from),
       to: formatLocalDate(to),
       periods: periodKeys(kind, first, index),
-      activities: plansOfRun.some((p) =>
-        p.metrics.some((m) => m.source.kind === 'count' && m.source.of === 'activities'),
-      ),
+      activities,
     },
   )
   if (!loaded.ok)
@@ -101,6 +118,7 @@ export async function computeClose(
 
   // Per plan, the version of each period first … index; one engine run per distinct version,
   // from the first closed period through the last period that uses it.
+  const ends = new Map<string, CarriedState>()
   const planResults: PlanResult[] = current.map((now) => {
     const byPeriod: number[] = []
     for (let p = first; p <= index; p++) {
@@ -117,7 +135,15 @@ export async function computeClose(
     for (const version of new Set(byPeriod)) {
       const plan = versions.version(now.plan.id, version)?.plan ?? now.plan
       const last = byPeriod.lastIndexOf(version)
-      const run = runEngine([plan], loaded.records, { from, to: periodEnd(kind, first + last) })
+      // The run through this period (of the version now) reports the state this close stores.
+      const through = last === byPeriod.length - 1
+      const run = runEngine(
+        [plan],
+        loaded.records,
+        { from, to: periodEnd(kind, first + last) },
+        { reportState: through },
+      )
+      if (through && run.plans[0]?.end !== undefined) ends.set(now.plan.id, run.plans[0].end)
       for (const period of run.plans[0]?.periods ?? []) {
         const offset = (parsePeriodKey(period.period)?.index ?? -1) - first
         if (byPeriod[offset] === version) periodsOut[offset] = period
@@ -145,15 +171,7 @@ export async function computeClose(
       }
     }
   }
-  const booked = new Map<string, bigint>()
-  for (const row of await tx.query<{ rep_id: string; total: string }>(
-    // Adjustments of accepted disputes (close_id 'dispute:N') are decisions, not computed: not reconciled.
-    `select rep_id, sum(amount_minor)::text as total from ledger_entries
-      where org_id = $1 and period = any($2::text[]) and close_id not like 'dispute:%' group by rep_id`,
-    [args.orgId, periodKeys(kind, first, index - 1)],
-  )) {
-    booked.set(row.rep_id, BigInt(row.total))
-  }
+  const booked = await bookedFor(tx, args.orgId, periodKeys(kind, first, index - 1))
   const differences = new Map<string, { owed: bigint; booked: bigint }>()
   for (const rep of new Set([...truth.keys(), ...booked.keys()])) {
     let owed = 0n
@@ -178,7 +196,133 @@ export async function computeClose(
       }
     }),
   }
-  return { result, versions: new Map(current.map((p) => [p.plan.id, p.version])), refs }
+  // What this close stores: the closed periods (this one included) as computed, and their data.
+  const owed = new Map<string, bigint>()
+  for (const [rep, perPeriod] of truth) for (const amount of perPeriod.values()) add(owed, rep, amount)
+  for (const plan of run.plans)
+    for (const rep of plan.periods.find((p) => p.period === args.period)?.reps ?? [])
+      add(owed, rep.rep, BigInt(rep.payout))
+  const prints = await fingerprints(tx, args.orgId, kind, first, index, loaded.records, activities)
+  return {
+    result,
+    versions: new Map(current.map((p) => [p.plan.id, p.version])),
+    refs,
+    carry: {
+      plans: current.flatMap((p) => {
+        const state = ends.get(p.plan.id)
+        return state === undefined ? [] : [{ planId: p.plan.id, version: p.version, state }]
+      }),
+      close: { path: 'full', owedMinor: textOf(owed), fingerprint: prints.after },
+    },
+    fullBecause,
+  }
+}
+
+const add = (map: Map<string, bigint>, rep: string, amount: bigint): void =>
+  void map.set(rep, (map.get(rep) ?? 0n) + amount)
+
+const textOf = (map: Map<string, bigint>): Record<string, string> =>
+  Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, String(v)]))
+
+const countsActivities = (plans: readonly Plan[]): boolean =>
+  plans.some((p) => p.metrics.some((m) => m.source.kind === 'count' && m.source.of === 'activities'))
+
+/** What each rep's entries of these periods add up to (accepted disputes' adjustments aside). */
+async function bookedFor(tx: Queryable, orgId: string, periods: readonly string[]): Promise<Map<string, bigint>> {
+  const booked = new Map<string, bigint>()
+  for (const row of await tx.query<{ rep_id: string; total: string }>(
+    // Adjustments of accepted disputes (close_id 'dispute:N') are decisions, not computed: not reconciled.
+    `select rep_id, sum(amount_minor)::text as total from ledger_entries
+      where org_id = $1 and period = any($2::text[]) and close_id not like 'dispute:%' group by rep_id`,
+    [orgId, periods],
+  )) {
+    booked.set(row.rep_id, BigInt(row.total))
+  }
+  return booked
+}
+
+/**
+ * The carried path: this one period from the state stored with the previous period's close, when
+ * that is exactly what the full path would compute; otherwise why not.
+ */
+async function closeFromCarried(
+  tx: Queryable,
+  args: { orgId: string; period: string },
+  kind: PeriodKind,
+  first: number,
+  index: number,
+  current: readonly PlanOfRecord[],
+  recorded: RecordedCloses,
+  activitiesInRun: boolean,
+): Promise<{ ok: true; computed: ComputedClose } | { ok: false; because: string }> {
+  const previous = recorded.get(periodKey(kind, index - 1))
+  if (previous === undefined) return { ok: false, because: `no close of ${periodKey(kind, index - 1)} is recorded` }
+  const carry = await loadCarry(tx, args.orgId, previous.closeId)
+  if (carry === null) return { ok: false, because: `the close of ${periodKey(kind, index - 1)} stored no state` }
+  const ofKind = Object.keys(previous.versions).filter((id) => carry.plans.some((p) => p.planId === id))
+  const same =
+    ofKind.length === current.length &&
+    Object.keys(previous.versions).length === current.length &&
+    current.every(
+      (p) =>
+        previous.versions[p.plan.id] === p.version &&
+        carry.plans.some((c) => c.planId === p.plan.id && c.version === p.version),
+    )
+  if (!same) return { ok: false, because: 'a plan or plan version differs from the previous close' }
+  const maxDays = Math.max(
+    -1,
+    ...current.flatMap((p) => p.plan.commissions.map((c) => c.clawbackDays ?? -1)),
+  )
+  const from = periodStart(kind, index)
+  const to = periodEnd(kind, index)
+  const plans = current.map((p) => p.plan)
+  const loaded = await loadRecords(tx, args.orgId, plans, formatLocalDate(to), {
+    from: formatLocalDate(from),
+    to: formatLocalDate(to),
+    periods: [args.period],
+    activities: countsActivities(plans),
+    ...(maxDays < 0 ? {} : { cancelledSince: formatLocalDate(from - maxDays - 2) }),
+  })
+  if (!loaded.ok)
+    throw new CloseError('close.bad_data', 'The data in the database does not check.', loaded.issues)
+  const prints = await fingerprints(tx, args.orgId, kind, first, index, loaded.records, activitiesInRun)
+  if (!sameData(carry.close.fingerprint, prints.before))
+    return { ok: false, because: 'data of the closed periods changed since the last close' }
+  const owed = new Map(Object.entries(carry.close.owedMinor).map(([rep, v]) => [rep, BigInt(v)]))
+  const booked = await bookedFor(tx, args.orgId, periodKeys(kind, first, index - 1))
+  for (const rep of new Set([...owed.keys(), ...booked.keys()])) {
+    if ((owed.get(rep) ?? 0n) !== (booked.get(rep) ?? 0n))
+      return { ok: false, because: `the closed periods of ${rep} booked other than they owe` }
+  }
+  const run = runEngine(plans, loaded.records, { from, to }, {
+    carried: new Map(carry.plans.map((p) => [p.planId, p.state])),
+    reportState: true,
+  })
+  const result = toResultJson(run)
+  for (const plan of result.plans)
+    for (const rep of plan.periods.find((p) => p.period === args.period)?.reps ?? [])
+      add(owed, rep.rep, BigInt(rep.payout))
+  return {
+    ok: true,
+    computed: {
+      result: {
+        plans: result.plans.map((plan) => ({
+          ...plan,
+          periods: plan.periods.filter((p) => p.period === args.period),
+        })),
+      },
+      versions: new Map(current.map((p) => [p.plan.id, p.version])),
+      refs: new Map(),
+      carry: {
+        plans: current.flatMap((p, i) => {
+          const state = run.plans[i]?.end
+          return state === undefined ? [] : [{ planId: p.plan.id, version: p.version, state }]
+        }),
+        close: { path: 'carried', owedMinor: textOf(owed), fingerprint: prints.after },
+      },
+      fullBecause: null,
+    },
+  }
 }
 
 /** Period keys of a kind from one index through another, in order. */

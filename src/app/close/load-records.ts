@@ -37,6 +37,12 @@ export interface LoadRange {
   readonly activities: boolean
   /** Only the deals credited to (and activities of) these reps; every rep and quota is still read. */
   readonly creditedTo?: readonly string[]
+  /**
+   * Also the deals written as closed on or after this local date (before the range) and as
+   * cancelled within the range (with the same day of slack): a run from carried state claws them
+   * back. Absent: none.
+   */
+  readonly cancelledSince?: string
 }
 
 /**
@@ -98,10 +104,22 @@ export async function loadRecords(
   const dealRows = await db.query<Record<string, unknown>>(
     `select id, closed_on, amount_minor, mrr_minor, type, customer, term_months, cancelled_on,
             nullif(fields, '{}'::jsonb) as fields
-       from deals where org_id = $1 and closed_on >= $2 and closed_on < $3
+       from deals where org_id = $1
+        and ${
+          range?.cancelledSince === undefined
+            ? 'closed_on >= $2 and closed_on < $3'
+            : `(closed_on >= $2 and closed_on < $3
+                or closed_on >= $5 and closed_on < $2 and cancelled_on >= $2 and cancelled_on < $3)`
+        }
         and ($4::text[] is null or id in (select deal_id from deal_credits where org_id = $1 and rep_id = any($4::text[])))
       order by id`,
-    [orgId, lo, hi, range?.creditedTo ?? null],
+    [
+      orgId,
+      lo,
+      hi,
+      range?.creditedTo ?? null,
+      ...(range?.cancelledSince === undefined ? [] : [range.cancelledSince]),
+    ],
   )
   // The credits of exactly these deals, by key lookups: a join would scan every credit stored.
   const credits = new Map<string, string[]>()
