@@ -12,7 +12,11 @@ import type { Queryable } from '../ports/sql.ts'
  * computed from.
  */
 export interface CloseCarry {
-  readonly plans: readonly { readonly planId: string; readonly version: number; readonly state: CarriedState }[]
+  readonly plans: readonly {
+    readonly planId: string
+    readonly version: number
+    readonly state: CarriedState
+  }[]
   readonly close: CloseSummary
 }
 
@@ -50,7 +54,12 @@ export async function loadCarry(tx: Queryable, orgId: string, closeId: string): 
 }
 
 /** Stores a close's carried state, in its transaction. */
-export async function storeCarry(tx: Queryable, orgId: string, closeId: string, carry: CloseCarry): Promise<void> {
+export async function storeCarry(
+  tx: Queryable,
+  orgId: string,
+  closeId: string,
+  carry: CloseCarry,
+): Promise<void> {
   const rows = [
     ...carry.plans.map((p) => [p.planId, p.version, JSON.stringify(p.state)] as const),
     ['', 0, JSON.stringify(carry.close)] as const,
@@ -71,7 +80,8 @@ export async function storeCarry(tx: Queryable, orgId: string, closeId: string, 
  * A row counts in a range when its date (closed_on, occurred_on) falls in it: a date exactly,
  * a date-time within a day (it is placed in its period in the plan's time zone, which can move it
  * by a day). A deal's cancellation counts as written when it can fall in or before the range, and
- * as 'later' otherwise: a deal cancelled after the closed periods changes none of them. Reps count
+ * as none otherwise: a deal cancelled after the closed periods changes none of them (its clawback
+ * falls in a later period). Reps count
  * when hired by the end of the range (a rep hired later is employed in none of its periods), with
  * their plan assignments and the plan each is on in the run.
  */
@@ -103,7 +113,7 @@ export async function fingerprints(
   const cancel = (exact: string, slack: string) =>
     `case when d.cancelled_on is null then '-'
           when (length(d.cancelled_on) = 10 and d.cancelled_on < ${exact}) or (length(d.cancelled_on) <> 10 and d.cancelled_on < ${slack})
-          then d.cancelled_on else 'later' end`
+          then d.cancelled_on else '-' end`
   const hash = (text: string) => `hashtextextended(${text}, 0)::numeric`
   const pair = (n: unknown, h: unknown) => `${String(n)}:${String(h ?? 0)}`
   const out = { before: {} as Record<string, string>, after: {} as Record<string, string> }

@@ -222,13 +222,19 @@ const add = (map: Map<string, bigint>, rep: string, amount: bigint): void =>
   void map.set(rep, (map.get(rep) ?? 0n) + amount)
 
 const textOf = (map: Map<string, bigint>): Record<string, string> =>
-  Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, String(v)]))
+  Object.fromEntries(
+    [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, String(v)]),
+  )
 
 const countsActivities = (plans: readonly Plan[]): boolean =>
   plans.some((p) => p.metrics.some((m) => m.source.kind === 'count' && m.source.of === 'activities'))
 
 /** What each rep's entries of these periods add up to (accepted disputes' adjustments aside). */
-async function bookedFor(tx: Queryable, orgId: string, periods: readonly string[]): Promise<Map<string, bigint>> {
+async function bookedFor(
+  tx: Queryable,
+  orgId: string,
+  periods: readonly string[],
+): Promise<Map<string, bigint>> {
   const booked = new Map<string, bigint>()
   for (const row of await tx.query<{ rep_id: string; total: string }>(
     // Adjustments of accepted disputes (close_id 'dispute:N') are decisions, not computed: not reconciled.
@@ -256,9 +262,11 @@ async function closeFromCarried(
   activitiesInRun: boolean,
 ): Promise<{ ok: true; computed: ComputedClose } | { ok: false; because: string }> {
   const previous = recorded.get(periodKey(kind, index - 1))
-  if (previous === undefined) return { ok: false, because: `no close of ${periodKey(kind, index - 1)} is recorded` }
+  if (previous === undefined)
+    return { ok: false, because: `no close of ${periodKey(kind, index - 1)} is recorded` }
   const carry = await loadCarry(tx, args.orgId, previous.closeId)
-  if (carry === null) return { ok: false, because: `the close of ${periodKey(kind, index - 1)} stored no state` }
+  if (carry === null)
+    return { ok: false, because: `the close of ${periodKey(kind, index - 1)} stored no state` }
   const ofKind = Object.keys(previous.versions).filter((id) => carry.plans.some((p) => p.planId === id))
   const same =
     ofKind.length === current.length &&
@@ -269,10 +277,7 @@ async function closeFromCarried(
         carry.plans.some((c) => c.planId === p.plan.id && c.version === p.version),
     )
   if (!same) return { ok: false, because: 'a plan or plan version differs from the previous close' }
-  const maxDays = Math.max(
-    -1,
-    ...current.flatMap((p) => p.plan.commissions.map((c) => c.clawbackDays ?? -1)),
-  )
+  const maxDays = Math.max(-1, ...current.flatMap((p) => p.plan.commissions.map((c) => c.clawbackDays ?? -1)))
   const from = periodStart(kind, index)
   const to = periodEnd(kind, index)
   const plans = current.map((p) => p.plan)
@@ -294,10 +299,15 @@ async function closeFromCarried(
     if ((owed.get(rep) ?? 0n) !== (booked.get(rep) ?? 0n))
       return { ok: false, because: `the closed periods of ${rep} booked other than they owe` }
   }
-  const run = runEngine(plans, loaded.records, { from, to }, {
-    carried: new Map(carry.plans.map((p) => [p.planId, p.state])),
-    reportState: true,
-  })
+  const run = runEngine(
+    plans,
+    loaded.records,
+    { from, to },
+    {
+      carried: new Map(carry.plans.map((p) => [p.planId, p.state])),
+      reportState: true,
+    },
+  )
   const result = toResultJson(run)
   for (const plan of result.plans)
     for (const rep of plan.periods.find((p) => p.period === args.period)?.reps ?? [])
