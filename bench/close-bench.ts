@@ -7,8 +7,10 @@
 //   DATABASE_URL=postgres://… node --import tsx bench/close-bench.ts                        + PostgreSQL
 //
 // Times: the close of 2026-01 (nothing closed before: load, compute, store), then the close of
-// 2026-02 (which also recomputes January, checking it for late data); CLOSE_BENCH_MONTHS=12
-// closes every month in turn and reports the last (December recomputes the eleven before it).
+// 2026-02 (computed from the state stored with January's close when nothing of January changed:
+// the carried path, ADR 0009); CLOSE_BENCH_MONTHS=12 closes every month in turn and reports the
+// last (December, carried from November). Each close says which path it took: 'carried', or
+// 'full' (recomputed from the first closed period, as every close did before ADR 0009).
 import { randomBytes } from 'node:crypto'
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -37,13 +39,26 @@ export const CLOSE_GOALS = { pglite: 60, postgres: 10 } as const
 
 type Engine = keyof typeof CLOSE_GOALS
 
+export interface TimedClose {
+  readonly period: string
+  readonly seconds: number
+  /** CPU time of the bench process (user + system) during the close: PGlite's work included. */
+  readonly cpuSeconds: number
+  readonly reps: number
+  readonly entries: number
+  /** 'carried': this period alone, from the state stored with the previous close; 'full': from the first closed period. */
+  readonly path: 'carried' | 'full'
+}
+
 export interface CloseBenchResult {
   readonly engine: Engine
   readonly rows: { reps: number; deals: number; credits: number; activities: number }
   readonly loadSeconds: number
-  readonly firstClose: { period: string; seconds: number; reps: number; entries: number }
+  readonly firstClose: TimedClose
   /** The last close of the run (2026-02 by default; CLOSE_BENCH_MONTHS=12 closes every month in turn). */
-  readonly secondClose: { period: string; seconds: number; reps: number; entries: number }
+  readonly secondClose: TimedClose
+  /** Every close of the run, in order. */
+  readonly closes?: readonly TimedClose[]
   /** Peak RSS of the bench process, loading included (PGlite's database too; a PostgreSQL server's is not). */
   readonly peakRssBytes: number
   /** Peak RSS sampled during the two closes. */
@@ -121,13 +136,20 @@ export async function runCloseBench(opts: {
         r.engine === 'pglite' ? 'PGlite (on disk)' : 'PostgreSQL',
         `${seconds(r.loadSeconds)} s`,
         `${seconds(r.firstClose.seconds)} s`,
-        `${seconds(r.secondClose.seconds)} s`,
+        `${seconds(r.secondClose.seconds)} s (${r.secondClose.path} path)`,
         `${bytes(r.closeRssPeakBytes)} (load: ${bytes(r.peakRssBytes)})`,
         `< ${CLOSE_GOALS[r.engine]} s`,
         Math.max(r.firstClose.seconds, r.secondClose.seconds) < CLOSE_GOALS[r.engine] ? 'met' : 'NOT MET',
       ]),
     ),
     '',
+    ...results.map(
+      (r) =>
+        `${r.engine === 'pglite' ? 'pglite  ' : 'postgres'} every close, seconds (path; CPU s of this process): ` +
+        (r.closes ?? [r.firstClose, r.secondClose])
+          .map((c) => `${c.period.slice(5)} ${seconds(c.seconds)} (${c.path}; ${seconds(c.cpuSeconds)})`)
+          .join(', '),
+    ),
     `closes   ${results.map((r) => `${r.engine}: ${grouped(r.firstClose.reps)} reps, ${grouped(r.firstClose.entries)} ledger entries in 2026-01; ${grouped(r.secondClose.entries)} in ${r.secondClose.period}`).join(' · ')}`,
     `load     average ${loadavg()[0]?.toFixed(2) ?? '?'} at the end (other work on the machine skews every figure)`,
     'memory   RSS of the bench process sampled during the closes (and its peak over the whole run, loading included);',
@@ -184,6 +206,7 @@ async function child(engine: Engine, dir: string, months: number): Promise<Close
         25,
       )
       const t = performance.now()
+      const cpu = process.cpuUsage()
       const out = await closePeriod(db, {
         orgId: ORG,
         period,
@@ -192,6 +215,7 @@ async function child(engine: Engine, dir: string, months: number): Promise<Close
         dryRun: false,
       })
       const secondsTaken = (performance.now() - t) / 1000
+      const used = process.cpuUsage(cpu)
       clearInterval(sampler)
       // PGlite works on this thread: the sampler may not get a turn during a close.
       closeRssPeak = Math.max(closeRssPeak, process.memoryUsage().rss)
@@ -200,19 +224,27 @@ async function child(engine: Engine, dir: string, months: number): Promise<Close
         [ORG, out.closeId],
       )
       const reps = out.result.plans.reduce((s, p) => s + (p.periods[0]?.reps.length ?? 0), 0)
-      say(`${engine}: closed ${period} in ${seconds(secondsTaken)} s`)
-      return { period, seconds: secondsTaken, reps, entries: count?.n ?? 0 }
+      say(`${engine}: closed ${period} in ${seconds(secondsTaken)} s (${out.path} path)`)
+      return {
+        period,
+        seconds: secondsTaken,
+        cpuSeconds: (used.user + used.system) / 1e6,
+        reps,
+        entries: count?.n ?? 0,
+        path: out.path,
+      }
     }
-    const closes = []
+    const closes: TimedClose[] = []
     for (let m = 1; m <= months; m++) closes.push(await timeClose(`2026-${String(m).padStart(2, '0')}`))
-    const firstClose = closes[0] as (typeof closes)[number]
-    const secondClose = closes[closes.length - 1] as (typeof closes)[number]
+    const firstClose = closes[0] as TimedClose
+    const secondClose = closes[closes.length - 1] as TimedClose
     return {
       engine,
       rows,
       loadSeconds,
       firstClose,
       secondClose,
+      closes,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       closeRssPeakBytes: closeRssPeak,
       rssBeforeCloseBytes,

@@ -11,6 +11,7 @@ import type { PeriodResult, PlanResult } from '../../core/engine/result.ts'
 import { runEngine } from '../../core/engine/run-engine.ts'
 import type { CarriedState } from '../../core/engine/state.ts'
 import type { Plan } from '../../core/plans/plan.ts'
+import { reportCoachingDecision } from '../followthrough/coaching-decisions.ts'
 import type { Queryable } from '../ports/sql.ts'
 import { adjustmentRefs, type PeriodPayouts } from './adjustment-refs.ts'
 import { type CloseCarry, fingerprints, loadCarry, sameData } from './carried-state.ts'
@@ -196,6 +197,7 @@ export async function computeClose(
       }
     }),
   }
+  reportDecisions(planResults, result, args.period)
   // What this close stores: the closed periods (this one included) as computed, and their data.
   const owed = new Map<string, bigint>()
   for (const [rep, perPeriod] of truth) for (const amount of perPeriod.values()) add(owed, rep, amount)
@@ -215,6 +217,19 @@ export async function computeClose(
       close: { path: 'full', owedMinor: textOf(owed), fingerprint: prints.after },
     },
     fullBecause,
+  }
+}
+
+/** Hands the engine's coaching decisions of the period to the follow-through (no second run). */
+function reportDecisions(engine: readonly PlanResult[], result: ResultJson, period: string): void {
+  for (const plan of engine) {
+    const json = result.plans.find((p) => p.id === plan.id)?.periods.find((p) => p.period === period)?.reps
+    const byRep = new Map((json ?? []).map((r) => [r.rep, r]))
+    for (const rep of plan.periods.find((p) => p.period === period)?.reps ?? []) {
+      const target = byRep.get(rep.rep)
+      if (rep.coaching !== undefined && target !== undefined)
+        reportCoachingDecision(target, rep.coaching.rule, rep.coaching.decision)
+    }
   }
 }
 
@@ -309,6 +324,7 @@ async function closeFromCarried(
     },
   )
   const result = toResultJson(run)
+  reportDecisions(run.plans, result, args.period)
   for (const plan of result.plans)
     for (const rep of plan.periods.find((p) => p.period === args.period)?.reps ?? [])
       add(owed, rep.rep, BigInt(rep.payout))

@@ -19,14 +19,28 @@ export interface EndingCoaching {
   readonly rule: string
 }
 
+/**
+ * The decisions the close's own engine run made (step 5), by the rep's result object: the close
+ * sets them (computeClose) before it opens outcomes, so that no second run is needed.
+ */
+const reported = new WeakMap<RepJson, Map<string, CoachingDecision>>()
+
+/** Records how the close's engine run decided the coaching plan of `rule` for this rep's result. */
+export function reportCoachingDecision(rep: RepJson, rule: string, decision: CoachingDecision): void {
+  const known = reported.get(rep) ?? new Map<string, CoachingDecision>()
+  known.set(rule, decision)
+  reported.set(rep, known)
+}
+
 // Ids a plan cannot use (plan ids are identifiers), so the probe rules never meet a real one.
 const PASSED = ' coaching passed'
 const FAILED = ' coaching failed'
 
 /**
- * How the engine decided each coaching plan that ends in `period`. The engine decides (step 5 of a
- * rep's period) but its result does not carry the decision, only what rules read from it
- * (`coaching.passed`, `coaching.failed`). So: a plan the engine left undecided says so in the rep's
+ * How the engine decided each coaching plan that ends in `period`: as the close's own engine run
+ * reported it (`reportCoachingDecision`, the usual case). For a result without that report (the
+ * JSON alone does not carry the decision, only what rules read from it: `coaching.passed`,
+ * `coaching.failed`): a plan the engine left undecided says so in the rep's
  * warnings; otherwise the engine runs once more over the same plans and records with two probe rules
  * appended (`when: coaching.passed` / `coaching.failed`, no effects), which change nothing else,
  * and the rule that fired is the decision. Runs only when some plan ends in the period, with the
@@ -46,6 +60,11 @@ export async function decideCoaching(
   const toProbe: EndingCoaching[] = []
   for (const c of args.ending) {
     const rep = args.repResults.find((r) => r.planId === c.planId && r.rep.rep === c.repId)?.rep
+    const known = rep === undefined ? undefined : reported.get(rep)?.get(c.rule)
+    if (known !== undefined) {
+      decisions.set(c.id, known)
+      continue
+    }
     const undecided =
       rep === undefined ||
       rep.warnings.some((w) =>

@@ -3,7 +3,7 @@ import type { Plan } from '../plans/plan.ts'
 import type { CelProgram } from '../plans/cel.ts'
 import { applyCommission } from './pay-commission.ts'
 import { applyDraw } from './apply-draw.ts'
-import type { Line, MetricResult, Outcome } from './result.ts'
+import type { CoachingDecided, Line, MetricResult, Outcome } from './result.ts'
 import type { RepState } from './state.ts'
 
 /** What a computed rep's period is evaluated from, after step 1 (metrics, quotas, attainment). */
@@ -35,6 +35,8 @@ export interface RepPeriodOutput {
   /** The final amount of each commission's line after forfeits, null where it has no line. */
   readonly commissionPaid: (bigint | null)[]
   readonly payoutMinor: bigint
+  /** How a coaching plan that ends in this period was decided (step 5). */
+  readonly coaching?: CoachingDecided
 }
 
 type MutableLine = { -readonly [K in keyof Line]: Line[K] }
@@ -83,13 +85,16 @@ export function evaluateRepPeriod(input: RepPeriodInput): RepPeriodOutput {
   // 5. coaching plans that end this period are decided
   let built: Record<string, unknown> | null = null
   const coaching = { active: false, passed: false, failed: false }
+  let ended: CoachingDecided | undefined
   if (state.coaching !== null) {
     if (input.coachingEnds) {
       const decided = evaluate(state.coaching.pass, (built ??= ruleContext(input)))
       if (decided.ok && typeof decided.value === 'boolean') {
         coaching.passed = decided.value
         coaching.failed = !decided.value
+        ended = { rule: state.coaching.rule, decision: decided.value ? 'passed' : 'failed' }
       } else {
+        ended = { rule: state.coaching.rule, decision: 'undecided' }
         const why = decided.ok ? 'its pass condition is not a bool' : decided.error
         warnings.push(
           `The coaching plan of ${input.rep} opened in rule "${state.coaching.rule}" was left undecided: ${why}.`,
@@ -172,7 +177,9 @@ export function evaluateRepPeriod(input: RepPeriodInput): RepPeriodOutput {
     lines.push(l)
     payoutMinor += l.amountMinor
   }
-  return { lines, outcomes, warnings, commissionPaid, payoutMinor }
+  return ended === undefined
+    ? { lines, outcomes, warnings, commissionPaid, payoutMinor }
+    : { lines, outcomes, warnings, commissionPaid, payoutMinor, coaching: ended }
 }
 
 function evaluate(

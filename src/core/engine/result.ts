@@ -42,6 +42,14 @@ export interface RepResult {
   /** What the rep owes after this period, minor units. */
   readonly balanceMinor: bigint
   readonly warnings: readonly string[]
+  /** Present when a coaching plan of the rep ended in this period: how step 5 decided it (not in the JSON). */
+  readonly coaching?: CoachingDecided
+}
+
+export interface CoachingDecided {
+  /** The rule that opened the coaching plan. */
+  readonly rule: string
+  readonly decision: 'passed' | 'failed' | 'undecided'
 }
 
 export interface MetricResult {

@@ -166,6 +166,7 @@ function runPlan(
         payoutMinor: out.payoutMinor,
         balanceMinor: state.balanceMinor,
         warnings: out.warnings.length === 0 ? NO_WARNINGS : out.warnings,
+        ...(out.coaching === undefined ? {} : { coaching: out.coaching }),
       })
     }
     periods.push({
@@ -274,10 +275,12 @@ function notComputed(
   const warnings = deals.map(
     (deal) => `Deal ${deal} is credited to ${rep}, who is not employed in ${periodKey}; it pays nothing.`,
   )
+  let coaching: RepResult['coaching']
   if (coachingEnds && state.coaching !== null) {
     warnings.push(
       `The coaching plan of ${rep} opened in rule "${state.coaching.rule}" was left undecided: ${rep} is not employed in ${periodKey}.`,
     )
+    coaching = { rule: state.coaching.rule, decision: 'undecided' }
     state.coaching = null
   }
   if (deals.length === 0 && clawbacks.length === 0 && warnings.length === 0) return null
@@ -294,6 +297,7 @@ function notComputed(
     payoutMinor: lines.reduce((s, l) => s + l.amountMinor, 0n),
     balanceMinor: state.balanceMinor,
     warnings,
+    ...(coaching === undefined ? {} : { coaching }),
   }
 }
 
