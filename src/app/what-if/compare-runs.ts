@@ -1,4 +1,36 @@
 import type { RepJson } from '../../core/engine/result-json.ts'
+import type { RepResult } from '../../core/engine/result.ts'
+
+/**
+ * What the comparison reads of a rep's result in a period: the payout, the lines and the rules
+ * that fired with the keys of their effects (minor units, exact). Metrics are not read.
+ */
+export interface RepRun {
+  readonly rep: string
+  readonly payoutMinor: bigint
+  readonly lines: readonly { kind: string; rule: string | null; amountMinor: bigint }[]
+  readonly outcomes: readonly { rule: string; effects: readonly string[] }[]
+}
+
+/** A stored result (the data-formats JSON, amounts in minor units) as the comparison reads it. */
+export function repRunOfJson(rep: Pick<RepJson, 'rep' | 'payout' | 'lines' | 'outcomes'>): RepRun {
+  return {
+    rep: rep.rep,
+    payoutMinor: BigInt(rep.payout),
+    lines: rep.lines.map((l) => ({ kind: l.kind, rule: l.rule ?? null, amountMinor: BigInt(l.amount) })),
+    outcomes: rep.outcomes.map((o) => ({ rule: o.rule, effects: Object.keys(o.effects) })),
+  }
+}
+
+/** An engine result as the comparison reads it (the same fields as its JSON, without formatting metrics). */
+export function repRunOfResult(rep: RepResult): RepRun {
+  return {
+    rep: rep.rep,
+    payoutMinor: rep.payoutMinor,
+    lines: rep.lines.map((l) => ({ kind: l.kind, rule: l.rule ?? null, amountMinor: l.amountMinor })),
+    outcomes: rep.outcomes.map((o) => ({ rule: o.rule, effects: o.effects.order })),
+  }
+}
 
 /** One rep in one period: payouts in minor units and the rules that fired, actually and in the what-if. */
 export interface RepPeriodComparison {
@@ -60,24 +92,24 @@ export function compareRuns(args: {
   currency: string
   periods: readonly string[]
   names: ReadonlyMap<string, string>
-  actual: ReadonlyMap<string, readonly RepJson[]>
-  whatIf: ReadonlyMap<string, readonly RepJson[]>
+  actual: ReadonlyMap<string, readonly RepRun[]>
+  whatIf: ReadonlyMap<string, readonly RepRun[]>
 }): WhatIfComparison {
   const repIds = new Set<string>()
   for (const runs of [args.actual, args.whatIf])
     for (const period of args.periods) for (const rep of runs.get(period) ?? []) repIds.add(rep.rep)
-  const index = (runs: ReadonlyMap<string, readonly RepJson[]>) => {
-    const out = new Map<string, RepJson>()
+  const index = (runs: ReadonlyMap<string, readonly RepRun[]>) => {
+    const out = new Map<string, RepRun>()
     for (const [period, reps] of runs) for (const rep of reps) out.set(`${period}\u0000${rep.rep}`, rep)
     return out
   }
   const actual = index(args.actual)
   const whatIf = index(args.whatIf)
   const rules = new Map<string, { effects: Set<string>; actual: number; whatIf: number }>()
-  const countRules = (rep: RepJson | undefined, side: 'actual' | 'whatIf') => {
+  const countRules = (rep: RepRun | undefined, side: 'actual' | 'whatIf') => {
     for (const outcome of rep?.outcomes ?? []) {
       const entry = rules.get(outcome.rule) ?? { effects: new Set<string>(), actual: 0, whatIf: 0 }
-      for (const key of Object.keys(outcome.effects)) entry.effects.add(key)
+      for (const key of outcome.effects) entry.effects.add(key)
       entry[side] += 1
       rules.set(outcome.rule, entry)
     }
@@ -91,16 +123,16 @@ export function compareRuns(args: {
       string,
       { kind: string; rule: string | null; actualMinor: bigint; whatIfMinor: bigint }
     >()
-    const addLines = (rep: RepJson | undefined, side: 'actualMinor' | 'whatIfMinor') => {
+    const addLines = (rep: RepRun | undefined, side: 'actualMinor' | 'whatIfMinor') => {
       for (const line of rep?.lines ?? []) {
         const key = `${line.kind}\u0000${line.rule ?? ''}`
         const entry = lines.get(key) ?? {
           kind: line.kind,
-          rule: line.rule ?? null,
+          rule: line.rule,
           actualMinor: 0n,
           whatIfMinor: 0n,
         }
-        entry[side] += BigInt(line.amount)
+        entry[side] += line.amountMinor
         lines.set(key, entry)
       }
     }
@@ -115,8 +147,8 @@ export function compareRuns(args: {
       countRules(w, 'whatIf')
       addLines(a, 'actualMinor')
       addLines(w, 'whatIfMinor')
-      const actualMinor = BigInt(a?.payout ?? 0)
-      const whatIfMinor = BigInt(w?.payout ?? 0)
+      const actualMinor = a?.payoutMinor ?? 0n
+      const whatIfMinor = w?.payoutMinor ?? 0n
       repActual += actualMinor
       repWhatIf += whatIfMinor
       periods.push({

@@ -1,7 +1,7 @@
 import { formatLocalDate } from '../../core/calendar/civil.ts'
 import { parsePeriodKey, periodEnd, periodKey, periodStart } from '../../core/calendar/period.ts'
 import { DomainError } from '../../core/domain-error.ts'
-import { toResultJson, type RepJson } from '../../core/engine/result-json.ts'
+import type { RepJson } from '../../core/engine/result-json.ts'
 import { runEngine } from '../../core/engine/run-engine.ts'
 import { parsePlan, type PlanIssue } from '../../core/plans/parse-plan.ts'
 import type { Plan } from '../../core/plans/plan.ts'
@@ -9,7 +9,13 @@ import type { PeriodKind } from '../../core/calendar/period.ts'
 import { loadRecords, type LoadRange, type LoadResult } from '../close/load-records.ts'
 import { plansOfRecord, type PlanOfRecord } from '../close/plans-of-record.ts'
 import type { Queryable } from '../ports/sql.ts'
-import { compareRuns, type WhatIfComparison } from './compare-runs.ts'
+import {
+  compareRuns,
+  repRunOfJson,
+  repRunOfResult,
+  type RepRun,
+  type WhatIfComparison,
+} from './compare-runs.ts'
 import type { WhatIfRecordsCache } from './records-cache.ts'
 
 export interface WhatIfArgs {
@@ -91,9 +97,11 @@ export async function whatIf(db: Queryable, args: WhatIfArgs): Promise<WhatIfRes
   // The draft stands in for the published plan: its reps are the draft's reps in this run.
   const reps = loaded.records.reps.map((r) => (r.plan === target ? { ...r, plan: draft.id } : r))
   const run = runEngine([draft], { ...loaded.records, reps }, { from, to })
-  const json = toResultJson(run).plans[0]
-  const whatIfByPeriod = new Map<string, RepJson[]>(
-    (json?.periods ?? []).filter((p) => keys.includes(p.period)).map((p) => [p.period, p.reps]),
+  const compared = new Set(keys)
+  const whatIfByPeriod = new Map<string, RepRun[]>(
+    (run.plans[0]?.periods ?? [])
+      .filter((p) => compared.has(p.period))
+      .map((p) => [p.period, p.reps.map(repRunOfResult)]),
   )
 
   // Only what the comparison reads of each stored result: its payout, lines and outcomes.
@@ -108,11 +116,11 @@ export async function whatIf(db: Queryable, args: WhatIfArgs): Promise<WhatIfRes
       where r.org_id = $1 and r.plan_id = $3`,
     [args.orgId, keys, target],
   )
-  const actualByPeriod = new Map<string, RepJson[]>()
+  const actualByPeriod = new Map<string, RepRun[]>()
   for (const row of actual) {
     const rep = (typeof row.result === 'string' ? JSON.parse(row.result) : row.result) as RepJson
     const list = actualByPeriod.get(row.period) ?? []
-    list.push(rep)
+    list.push(repRunOfJson(rep))
     actualByPeriod.set(row.period, list)
   }
   const names = new Map(loaded.records.reps.map((r) => [r.id, r.name]))
@@ -191,7 +199,8 @@ export function loadWindow(
 
 /**
  * Prepares a what-if of a published plan: its window and how many reps it covers, with the
- * window's records read into the cache (so that the first run of a draft finds them there).
+ * window's records read into the cache (so that the first run of a draft finds them there). No
+ * period closed yet: no periods and no reps.
  */
 export async function prepareWhatIf(
   db: Queryable,
@@ -204,13 +213,21 @@ export async function prepareWhatIf(
       plan: args.planId,
     })
   const months = args.months ?? 12
-  const window = await whatIfWindow(
-    db,
-    args.orgId,
-    target.plan.period,
-    months,
-    published.some((p) => countsActivities(p.plan)),
-  )
+  let window: WhatIfWindow
+  try {
+    window = await whatIfWindow(
+      db,
+      args.orgId,
+      target.plan.period,
+      months,
+      published.some((p) => countsActivities(p.plan)),
+    )
+  } catch (error) {
+    // Nothing closed yet is an answer here (the page says so), not a refusal.
+    if (error instanceof DomainError && error.code === 'whatif.no_closed_periods')
+      return { planId: target.plan.id, periods: [], reps: 0 }
+    throw error
+  }
   const loaded = await loadWindow(db, args.orgId, published, window, args.cache)
   if (!loaded.ok)
     throw new DomainError('whatif.bad_data', 'The data in the database does not check.', {
