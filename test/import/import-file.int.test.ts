@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { textSource } from '../../src/adapters/import/import-sources.ts'
 import { loadMapping } from '../../src/adapters/import/load-mapping.ts'
-import { ImportError, importFile, type ImportOptions } from '../../src/app/import/import-file.ts'
+import { importFile, type ImportOptions } from '../../src/app/import/import-file.ts'
 import type { ImportSource } from '../../src/app/import/import-source.ts'
 import { publishPlan } from '../../src/app/plans/publish-plan.ts'
 import type { Database } from '../../src/app/ports/sql.ts'
@@ -214,7 +214,7 @@ describe('importFile', () => {
     expect(await db.query(`select 1 from imports where org_id = 'acme' and file_name = 'p.csv'`)).toEqual([])
   })
 
-  it('refuses, storing nothing, a file that changed between its check and its storing', async () => {
+  it('reads the file once, storing the rows it checked (ADR 0010)', async () => {
     let reads = 0
     const inner = (text: string) => textSource('moving.csv', text)
     const file: ImportSource = {
@@ -225,9 +225,11 @@ describe('importFile', () => {
           : inner('id,rep,closed_on\nM1,r02,2026-01-01\n')
         ).read(sink),
     }
-    await expect(
-      importFile(db, { orgId: 'acme', kind: 'deals', file, actor: 'ann', now }),
-    ).rejects.toBeInstanceOf(ImportError)
-    expect(await db.query(`select 1 from deals where org_id = 'acme' and id = 'M1'`)).toEqual([])
+    const out = await importFile(db, { orgId: 'acme', kind: 'deals', file, actor: 'ann', now })
+    expect(out).toMatchObject({ ok: true, counts: { added: 1 } })
+    expect(reads).toBe(1)
+    expect(
+      await db.query(`select rep_id from deal_credits where org_id = 'acme' and deal_id = 'M1'`),
+    ).toEqual([{ rep_id: 'r01' }])
   })
 })

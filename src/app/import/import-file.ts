@@ -7,15 +7,16 @@ import type { Database, Queryable } from '../ports/sql.ts'
 import { assignPlans } from './assign-plans.ts'
 import type { ImportSource } from './import-source.ts'
 import { loadImportContext, type ImportContext } from './load-import-context.ts'
-import { checkingReader, sinkInto, throughMapping, type PreviewRows } from './pipelines.ts'
+import { checkingReader, sinkInto, type PreviewRows } from './pipelines.ts'
 import { rowsOf, storedRowReader, type StoredBatch } from './stored-rows.ts'
 import { TABLES, upsertBatch, type UpsertContext } from './upsert-rows.ts'
 
 export type { PreviewRows } from './pipelines.ts'
 
 export interface ImportProgress {
+  /** Always 'store' since the file is read once, checked and stored together (ADR 0010). */
   readonly phase: 'check' | 'store'
-  /** Records read so far in this phase, the header excluded. */
+  /** Records read so far, the header excluded. */
   readonly rows: number
   readonly bytes: number
   /** The file's size, when known. */
@@ -75,48 +76,43 @@ export type ImportResult =
 /** Rows stored per statement (see ADR 0006). */
 const BATCH_ROWS = 10_000
 
-/** A refusal that is not about the file's content. */
-export class ImportError extends Error {
-  constructor(
-    readonly code: 'import.changed',
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
-/** Thrown inside a preview's transaction to roll it back with its outcome. */
+/** Thrown inside the transaction of a preview or of a file with problems to roll it back with its outcome. */
 class Rollback {
   constructor(readonly outcome: ImportResult) {}
 }
 
 /**
  * Imports one file of reps, deals, activities or quotas (an export through a mapping, or the
- * canonical file): checked whole exactly as `calc` checks it (deals and quotas against the stored
- * reps and the latest published plans); any problem and nothing is stored, every problem returned.
- * Otherwise, in one transaction, rows are upserted in batches: new rows added, changed rows
- * updated with a history row (who, when, before, after), unchanged rows left alone; reps are put
- * on the plan of their `plan` column; the import is recorded with an audit log entry. Importing
- * the same file again changes no record. A preview does all of it and rolls it back.
+ * canonical file), read once, in one transaction: each row is checked exactly as `calc` checks
+ * it (deals and quotas against the stored reps and the latest published plans) and upserted in
+ * batches as the file is read: new rows added, changed rows updated with a history row (who,
+ * when, before, after), unchanged rows left alone; reps are put on the plan of their `plan`
+ * column; the import is recorded with an audit log entry. On any problem storing stops, the rest
+ * of the file is still checked, every problem is returned and the transaction is rolled back:
+ * nothing is stored. Importing the same file again changes no record. A preview does all of it
+ * and rolls it back.
  */
 export async function importFile(db: Database, opts: ImportOptions): Promise<ImportResult> {
   const now = opts.now ?? new Date()
   const today = await localDate(db, opts.orgId, now)
   const context = await loadImportContext(db, opts.orgId, today, opts.kind !== 'reps')
-  const progress = (phase: ImportProgress['phase']) => async (records: number, bytes: number) => {
-    opts.onProgress?.({ phase, rows: Math.max(0, records - 1), bytes, totalBytes: opts.file.size ?? null })
+  const progress = async (records: number, bytes: number) => {
+    opts.onProgress?.({
+      phase: 'store',
+      rows: Math.max(0, records - 1),
+      bytes,
+      totalBytes: opts.file.size ?? null,
+    })
   }
-
-  const checked = await checkFile(opts, context, progress('check'))
-  if (!checked.ok) return checked
-  const begin = { ...opts, now, today, context, ...checked }
+  const begin = { ...opts, now, today, context }
   try {
     return await db.transaction(async (tx) => {
       if (db.kind === 'postgres')
         await tx.query(`select pg_advisory_xact_lock(hashtext(current_schema() || ':' || $1))`, [
           `import:${opts.orgId}`,
         ])
-      const outcome = await store(tx, begin, progress('store'))
+      const outcome = await checkAndStore(tx, begin, progress)
+      if (!outcome.ok) throw new Rollback(outcome)
       if (opts.preview === true) throw new Rollback({ ...outcome, stored: false })
       return outcome
     })
@@ -126,50 +122,22 @@ export async function importFile(db: Database, opts: ImportOptions): Promise<Imp
   }
 }
 
-/**
- * The first reading of the file, checked whole; in its own function so that what the check holds
- * (a whole file's columns) is garbage once it returns, before the rows are stored.
- */
-async function checkFile(
-  opts: ImportOptions,
-  context: ImportContext,
-  progress: (records: number, bytes: number) => Promise<void>,
-): Promise<
-  (ImportResult & { ok: false }) | { ok: true; hash: string; skipped: number; previewRows: PreviewRows }
-> {
-  const name = opts.file.name
-  const issues = new IssueCollector(opts.issueLimit ?? 100)
-  const check = checkingReader(
-    opts.kind,
-    name,
-    issues,
-    context,
-    opts.mapping,
-    10,
-    opts.onlyReps === undefined ? undefined : new Set(opts.onlyReps),
-  )
-  const hash = await opts.file.read(sinkInto(check.reader, name, issues, progress))
-  check.reader.finish()
-  if (issues.count > 0)
-    return { ok: false, issues: issues.list(), more: issues.more, preview: check.preview() }
-  return { ok: true, hash, skipped: check.reader.skipped, previewRows: check.preview() }
-}
-
 interface Begin extends ImportOptions {
   readonly now: Date
   readonly today: string
   readonly context: ImportContext
-  readonly hash: string
-  readonly skipped: number
-  readonly previewRows: PreviewRows
 }
 
-/** The second reading of the file: rows stored batch by batch as the file is read. */
-async function store(
+/**
+ * The one reading of the file: every row checked, and stored batch by batch while no problem has
+ * been found. PostgreSQL stores a batch while JavaScript reads and checks the next ones
+ * (ADR 0010). The caller rolls back when the outcome is not ok.
+ */
+async function checkAndStore(
   tx: Queryable,
   b: Begin,
   progress: (records: number, bytes: number) => Promise<void>,
-): Promise<ImportResult & { ok: true }> {
+): Promise<ImportResult> {
   const spec = TABLES[b.kind]
   const at = b.now.toISOString()
   const importId = randomUUID()
@@ -179,64 +147,66 @@ async function store(
   const empty = await tx.query(`select 1 from ${spec.table} where org_id = $1 limit 1`, [b.orgId])
   const ctx: UpsertContext = { orgId: b.orgId, actor: b.actor, at, importId, assumeNew: empty.length === 0 }
   const assign = { ...ctx, today: b.today, published: b.context.published }
-  const counts = { rows: 0, added: 0, changed: 0, unchanged: 0, skipped: b.skipped, assigned: 0 }
+  const counts = { rows: 0, added: 0, changed: 0, unchanged: 0, skipped: 0, assigned: 0 }
   const unpublished = new Set<string>()
-  let pending: StoredBatch[] = []
+  const issues = new IssueCollector(b.issueLimit ?? 100)
 
-  const write = async (): Promise<void> => {
-    const batches = pending
-    pending = []
-    for (const batch of batches) {
-      const done = await upsertBatch(tx, spec, ctx, batch)
-      counts.added += done.added
-      counts.changed += done.changed
-      counts.unchanged += done.unchanged
-      counts.rows += batch.length
-      if (b.kind !== 'reps') continue
-      const rows = rowsOf(batch)
-      counts.assigned += await assignPlans(tx, assign, rows)
-      for (const r of rows)
-        if (r.values.plan != null && !b.context.published.has(r.values.plan)) unpublished.add(r.values.plan)
-    }
+  const write = async (batch: StoredBatch): Promise<void> => {
+    const done = await upsertBatch(tx, spec, ctx, batch)
+    counts.added += done.added
+    counts.changed += done.changed
+    counts.unchanged += done.unchanged
+    counts.rows += batch.length
+    if (b.kind !== 'reps') return
+    const rows = rowsOf(batch)
+    counts.assigned += await assignPlans(tx, assign, rows)
+    for (const r of rows)
+      if (r.values.plan != null && !b.context.published.has(r.values.plan)) unpublished.add(r.values.plan)
   }
 
-  // One write in flight while the next chunk is read and converted: PostgreSQL works while
-  // JavaScript parses. A failed write is kept and thrown at the next turn.
-  let inflight: Promise<void> = Promise.resolve()
+  // Writes run one after the other, each sent as soon as its batch is full; reading waits only
+  // while more than one batch is ahead of the server. A failed write is kept, the writes after
+  // it skipped, and it is thrown once reading stops.
   let failure: { error: unknown } | null = null
-  const turn = async (): Promise<void> => {
-    await inflight
-    if (failure !== null) throw failure.error
-    inflight = write().catch((error: unknown) => void (failure = { error }))
+  let tail: Promise<void> = Promise.resolve()
+  let behind: Promise<void> = tail
+  const send = (batch: StoredBatch): void => {
+    behind = tail
+    tail = tail.then(async () => {
+      if (failure !== null || issues.count > 0) return
+      await write(batch).catch((error: unknown) => void (failure = { error }))
+    })
   }
-  const rows = storedRowReader(b.kind, b.context.digits, b.batchSize ?? BATCH_ROWS, (batch) =>
-    pending.push(batch),
+  const rows = storedRowReader(b.kind, b.context.digits, b.batchSize ?? BATCH_ROWS, send)
+  const check = checkingReader(
+    b.kind,
+    b.file.name,
+    issues,
+    b.context,
+    b.mapping,
+    10,
+    b.onlyReps === undefined ? undefined : new Set(b.onlyReps),
+    rows,
   )
-  const ignored = new IssueCollector(1)
-  const reader = throughMapping(b.mapping, rows, b.file.name, ignored, b.context.directory)
   let hash: string
   try {
     hash = await b.file.read(
-      sinkInto(reader, b.file.name, ignored, async (records, bytes) => {
-        await turn()
+      sinkInto(check.reader, b.file.name, issues, async (records, bytes) => {
+        await behind
         await progress(records, bytes)
       }),
     )
-    reader.finish()
-    await turn()
+    check.reader.finish()
   } finally {
-    await inflight
+    await tail
   }
+  if (issues.count > 0)
+    return { ok: false, issues: issues.list(), more: issues.more, preview: check.preview() }
   if (failure !== null) throw (failure as { error: unknown }).error
+  counts.skipped = check.reader.skipped
   // Fresh statistics after a large import, or the next import's lookups by key (and the next
   // close) may be planned for the table as it was: a scan of every row instead of the key's index.
   if (counts.added >= 10_000) await tx.exec(`analyze ${spec.table}${spec.credits ? ', deal_credits' : ''}`)
-  if (hash !== b.hash || ignored.count > 0) {
-    throw new ImportError(
-      'import.changed',
-      `${b.file.name} changed while it was being imported: nothing was stored. Import it again.`,
-    )
-  }
 
   await tx.query(
     `insert into imports (org_id, id, kind, file_name, file_hash, rows, started_at, finished_at, status, created_by,
@@ -280,7 +250,7 @@ async function store(
     stored: true,
     importId,
     counts,
-    preview: b.previewRows,
+    preview: check.preview(),
     unpublishedPlans: [...unpublished].sort(),
   }
 }

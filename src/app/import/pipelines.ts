@@ -88,7 +88,22 @@ function scopeReader(file: string, issues: IssueCollector, reps: ReadonlySet<str
   }
 }
 
-/** The check of a whole file, as `calc` checks it, keeping the first rows for a preview. */
+/**
+ * Passes canonical rows on to `store` only while `issues` holds none: a row is checked first,
+ * and rows of a file with problems are no longer stored (the import is rolled back anyway).
+ */
+function whileClean(store: RowReader<unknown>, issues: IssueCollector): RowReader<void> {
+  return {
+    header: (cells, line) => store.header(cells, line),
+    row: (cells, line) => void (issues.count === 0 && store.row(cells, line)),
+    finish: () => void (issues.count === 0 && store.finish()),
+  }
+}
+
+/**
+ * The check of a whole file, as `calc` checks it, keeping the first rows for a preview; each
+ * canonical row that checks, while the file has shown no problem, also goes to `store`.
+ */
 export function checkingReader(
   kind: ImportKind,
   file: string,
@@ -97,10 +112,12 @@ export function checkingReader(
   mapping: Mapping | undefined,
   previewLimit: number,
   onlyReps?: ReadonlySet<string>,
+  store?: RowReader<unknown>,
 ): { reader: RowReader<unknown> & { readonly skipped: number }; preview: () => PreviewRows } {
   const preview = previewReader(previewLimit)
   const scope = onlyReps === undefined ? [] : [scopeReader(file, issues, onlyReps)]
-  const canonical = tee([...coreReaders(kind, file, issues, context), ...scope, preview])
+  const stored = store === undefined ? [] : [whileClean(store, issues)]
+  const canonical = tee([...coreReaders(kind, file, issues, context), ...scope, preview, ...stored])
   return {
     reader: throughMapping(mapping, canonical, file, issues, context.directory),
     preview: () => preview.rows,
