@@ -56,8 +56,11 @@ export async function openPostgres(
   })
   pool.on('error', onIdleError)
   const on = (client: pg.Pool | pg.PoolClient): Queryable => ({
-    query: async <T>(sql: string, params?: unknown[]) =>
-      (await client.query(sql, params?.map(toParam))).rows as T[],
+    // A text of several statements (no parameters) answers the rows of its last.
+    query: async <T>(sql: string, params?: unknown[]) => {
+      const result = (await client.query(sql, params?.map(toParam))) as pg.QueryResult | pg.QueryResult[]
+      return (Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows) as T[]
+    },
     exec: async (sql: string) => {
       await client.query(sql)
     },
@@ -76,17 +79,29 @@ export async function openPostgres(
         lost = error
       }
       client.on('error', onLost)
+      // `begin` goes with the transaction's first statement when that is a plain text (exec: the
+      // simple protocol takes several statements in one round trip), else alone before it. The
+      // snapshot is taken at the first statement either way. Nothing sent: nothing to commit.
+      let begun = false
+      const first = (): boolean => !begun && (begun = true)
+      const inner = on(client)
+      const tx: Queryable = {
+        query: async (sql, params) => {
+          if (first()) await client.query('begin')
+          return inner.query(sql, params)
+        },
+        exec: (sql) => inner.exec(first() ? `begin; ${sql}` : sql),
+      }
       let out
       try {
-        await client.query('begin')
-        out = await fn(on(client))
-        await client.query('commit')
+        out = await fn(tx)
+        if (begun) await client.query('commit')
       } catch (error) {
         // A connection that died mid-transaction cannot roll back: the server already did; keep the
         // first error and do not hand the broken client back to the pool.
         let broken: Error | undefined
         try {
-          await client.query('rollback')
+          if (begun) await client.query('rollback')
         } catch (rollbackError) {
           broken = rollbackError as Error
         }

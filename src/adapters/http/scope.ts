@@ -21,6 +21,14 @@ export async function visibleReps(tx: Queryable, principal: Principal): Promise<
   return rows.map((r) => r.id)
 }
 
+/** visibleReps with the manager's tree already read (`tree`: the reps under the manager's rep). */
+export function visibleRepsGiven(principal: Principal, tree: readonly string[]): readonly string[] | null {
+  if (principal.role === 'owner' || principal.role === 'admin' || principal.role === 'finance') return null
+  if (principal.repId === null) return []
+  if (principal.role === 'rep') return [principal.repId]
+  return tree
+}
+
 /** Refuses (403) a rep outside what the principal may see. */
 export async function requireRepVisible(tx: Queryable, principal: Principal, repId: string): Promise<void> {
   const visible = await visibleReps(tx, principal)

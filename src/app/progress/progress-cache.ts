@@ -2,7 +2,8 @@ import { parseLocalDate } from '../../core/calendar/civil.ts'
 import { localDayOf } from '../../core/calendar/business-days.ts'
 import { DomainError } from '../../core/domain-error.ts'
 import { plansOfRecord } from '../close/plans-of-record.ts'
-import type { Queryable } from '../ports/sql.ts'
+import { readInOrgScope } from '../ports/org-scope.ts'
+import type { Database, Queryable } from '../ports/sql.ts'
 import type { Plan } from '../../core/plans/plan.ts'
 import { changedReps } from './progress-changes.ts'
 import { progressReport, type RepProgress, type RepSubset } from './progress.ts'
@@ -60,13 +61,59 @@ export class ProgressCache {
   private readonly orgs = new Map<string, OrgState>()
 
   async report(db: Queryable, args: { orgId: string; now: Date; asOf?: string }): Promise<CachedProgress> {
+    return (await this.lookUp(db, { ...args, treeOf: null })).progress()
+  }
+
+  /**
+   * The organization's progress as `report` gives it, and, when `treeOf` names a rep, the reps whose
+   * manager chain leads to it (that rep included, sorted: what a manager may see) read in the same
+   * statement as the data version. The progress is awaited after the caller has checked what it
+   * may see: an answer the request may not have is not computed for it.
+   */
+  async lookUp(
+    db: Queryable,
+    args: { orgId: string; now: Date; asOf?: string; treeOf: string | null },
+  ): Promise<{ tree: readonly string[]; progress: () => Promise<CachedProgress> }> {
     if (args.asOf !== undefined && parseLocalDate(args.asOf) === null)
       throw new DomainError('report.bad_date', `"${args.asOf}" is not a date (YYYY-MM-DD).`, {
         asOf: args.asOf,
       })
-    const state = await this.current(db, args.orgId)
-    const zones = [...new Set((await state.plans).map((p) => p.timezone))].sort()
-    const day = args.asOf ?? zones.map((z) => localDayOf(args.now.getTime(), z)).join(',')
+    const { state, tree } = await this.current(db, args.orgId, args.treeOf)
+    const { treeOf: _, ...report } = args
+    return { tree, progress: () => this.dayOf(db, state, report) }
+  }
+
+  /**
+   * `lookUp` without a transaction, when nothing must be computed: the data version (and the tree)
+   * read in one statement of the organization's scope (`readInOrgScope`: one round trip on
+   * PostgreSQL), and the progress kept for it. Undefined when the version moved or the day is not
+   * kept: then `lookUp` in a transaction reads, computes and keeps it.
+   */
+  async peek(
+    db: Database,
+    args: { orgId: string; now: Date; asOf?: string; treeOf: string | null },
+  ): Promise<{ tree: readonly string[]; progress: () => Promise<CachedProgress> } | undefined> {
+    const known = this.orgs.get(args.orgId)
+    if (known === undefined || (args.asOf !== undefined && parseLocalDate(args.asOf) === null))
+      return undefined
+    const [row] = await readInOrgScope<VersionRow>(
+      db,
+      args.orgId,
+      args.treeOf === null ? VERSION_SQL : VERSION_AND_TREE_SQL,
+      args.treeOf === null ? [args.orgId, known.floor] : [args.orgId, known.floor, args.treeOf],
+    )
+    if (known.version !== `${BigInt(row?.top ?? '0')}:${row?.above ?? ''}`) return undefined
+    const kept = known.days.get(await dayKey(known, args))
+    if (kept === undefined) return undefined
+    return { tree: row?.tree ?? [], progress: () => kept }
+  }
+
+  private async dayOf(
+    db: Queryable,
+    state: OrgState,
+    args: { orgId: string; now: Date; asOf?: string },
+  ): Promise<CachedProgress> {
+    const day = await dayKey(state, args)
     let found = state.days.get(day)
     if (found === undefined) {
       const prior = state.base?.days.get(day)
@@ -85,15 +132,30 @@ export class ProgressCache {
   }
 
   /** The organization's state at its current data version (a new one when it moved). */
-  private async current(db: Queryable, orgId: string): Promise<OrgState> {
+  private async current(
+    db: Queryable,
+    orgId: string,
+    treeOf: string | null,
+  ): Promise<{ state: OrgState; tree: readonly string[] }> {
     const known = this.orgs.get(orgId)
-    const [row] = await db.query<{ top: string | null; above: string | null }>(
-      `select (select max(id) from audit_log where org_id = $1)::text as top,
-              (select count(*) from audit_log where org_id = $1 and id > $2)::text as above`,
-      [orgId, known === undefined ? null : known.floor.toString()],
+    const floor = known === undefined ? null : known.floor.toString()
+    const [row] = await db.query<VersionRow>(
+      treeOf === null ? VERSION_SQL : VERSION_AND_TREE_SQL,
+      treeOf === null ? [orgId, floor] : [orgId, floor, treeOf],
     )
+    const tree = row?.tree ?? []
     const top = BigInt(row?.top ?? '0')
-    if (known !== undefined && known.version === `${top}:${row?.above ?? ''}`) return known
+    if (known !== undefined && known.version === `${top}:${row?.above ?? ''}`) return { state: known, tree }
+    return { state: await this.next(db, orgId, known, top), tree }
+  }
+
+  /** The state of a new data version (`top` its last audit id), built on the known one. */
+  private async next(
+    db: Queryable,
+    orgId: string,
+    known: OrgState | undefined,
+    top: bigint,
+  ): Promise<OrgState> {
     // A new floor well below the top when there is none or the old one is far behind: an entry
     // whose id was taken before the top's but that committed after it is still counted.
     const fresh = known === undefined || top - known.floor >= FLOOR_SPAN
@@ -169,6 +231,33 @@ async function compute(
 async function plansOf(db: Queryable, orgId: string): Promise<Plan[]> {
   return (await plansOfRecord(db, orgId)).map((p) => p.plan)
 }
+
+/** The as-of day a request names, or "today" in each plan's time zone. */
+async function dayKey(state: OrgState, args: { now: Date; asOf?: string }): Promise<string> {
+  if (args.asOf !== undefined) return args.asOf
+  const zones = [...new Set((await state.plans).map((p) => p.timezone))].sort()
+  return zones.map((z) => localDayOf(args.now.getTime(), z)).join(',')
+}
+
+interface VersionRow {
+  top: string | null
+  above: string | null
+  tree?: string[]
+}
+
+/** The data version: the organization's last audit id and how many entries lie above a floor. */
+const VERSION_SQL = `select (select max(id) from audit_log where org_id = $1)::text as top,
+  (select count(*) from audit_log where org_id = $1 and id > $2)::text as above`
+
+/** The data version and the tree of reps under $3 (src/adapters/http/scope.ts visibleReps's). */
+const VERSION_AND_TREE_SQL = `with recursive tree (id) as (
+    select id from reps where org_id = $1 and id = $3
+    union
+    select r.id from reps r join tree t on r.manager = t.id where r.org_id = $1
+  )
+  select (select max(id) from audit_log where org_id = $1)::text as top,
+    (select count(*) from audit_log where org_id = $1 and id > $2)::text as above,
+    array(select id from tree order by id) as tree`
 
 const caches = new WeakMap<object, ProgressCache>()
 
