@@ -8,6 +8,17 @@
 //   npm run bench runs it too when DATABASE_URL is set (the same SERVER_BENCH_* variables).
 //
 // PostgreSQL from DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
+//
+// Pacing at 500 req/s, 50 connections, two ways (docs/adr/0011-progress-under-load.md):
+// - "lockstep" is autocannon's overallRate as it is: each connection makes its 10 requests of a
+//   second back to back and then waits for its next second, and all 50 seconds start at the same
+//   instant; so every second opens with 500 requests at a concurrency of 50 and then idles. The
+//   latency it measures is mostly the wait behind the other 49 connections (p50 ≈ 50 / the
+//   server's rate). Kept: it is the figure measured first, and a worst case.
+// - "spread" is the same 50 connections at 10 req/s each, with their seconds started 20 ms
+//   apart (one autocannon per connection). Real clients, people's browsers and integrations, are
+//   not synchronized to the millisecond: their requests arrive spread over the second. This is the
+//   pacing the goal is judged on; both are printed.
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
@@ -52,12 +63,18 @@ export interface ServerBenchResult {
   /** The first progress request of the organization (the whole organization computed). */
   readonly firstRequestMs: number
   readonly team: { manager: string; reps: number }
-  readonly rep: HttpResult
-  readonly manager: HttpResult
-  readonly repMax: HttpResult
+  /** At the goal's rate, lockstep and spread pacing; server CPU per request beside each. */
+  readonly rep: Measured
+  readonly repSpread: Measured
+  readonly manager: Measured
+  readonly managerSpread: Measured
+  readonly repMax: Measured
   readonly webhooks: WebhookResult
   readonly peakRssBytes: number
 }
+
+/** An autocannon run with the server's CPU time (this process: user + system) per request answered. */
+type Measured = HttpResult & { readonly serverCpuMs: number }
 
 const say = (text: string): void => void process.stderr.write(`… ${text}\n`)
 
@@ -183,8 +200,15 @@ export async function runServerBench(opts: {
     if (seen.items.length !== 1) throw new Error(`the rep's progress has ${seen.items.length} items`)
     say(`first progress request (whole organization computed): ${firstRequestMs.toFixed(0)} ms`)
 
-    const http = (url: string, cookie: string, rate: number) =>
-      inSecondProcess<HttpResult>({
+    const http = async (
+      url: string,
+      cookie: string,
+      rate: number,
+      pacing: 'lockstep' | 'spread',
+    ): Promise<Measured> => {
+      say(`autocannon: ${url} at ${rate || 'an unbounded'} req/s (${pacing}) for ${opts.seconds} s`)
+      const cpu = process.cpuUsage()
+      const out = await inSecondProcess<HttpResult>({
         kind: 'http',
         url,
         cookie,
@@ -193,13 +217,17 @@ export async function runServerBench(opts: {
         // 50 connections at 10 req/s each reach 500 req/s; 10 without a rate.
         connections: rate > 0 ? 50 : 10,
         seconds: opts.seconds,
+        pacing,
       })
-    say(`autocannon: the rep's progress at ${SERVER_GOALS.requestsPerSecond} req/s for ${opts.seconds} s`)
-    const rep = await http(repUrl, repCookie, SERVER_GOALS.requestsPerSecond)
-    say(`autocannon: the manager's team at ${SERVER_GOALS.requestsPerSecond} req/s for ${opts.seconds} s`)
-    const manager = await http(managerUrl, managerCookie, SERVER_GOALS.requestsPerSecond)
-    say(`autocannon: the rep's progress, as fast as it answers, for ${opts.seconds} s`)
-    const repMax = await http(repUrl, repCookie, 0)
+      const used = process.cpuUsage(cpu)
+      return { ...out, serverCpuMs: (used.user + used.system) / 1000 / Math.max(1, out.total) }
+    }
+    const goal = SERVER_GOALS.requestsPerSecond
+    const rep = await http(repUrl, repCookie, goal, 'lockstep')
+    const repSpread = await http(repUrl, repCookie, goal, 'spread')
+    const manager = await http(managerUrl, managerCookie, goal, 'lockstep')
+    const managerSpread = await http(managerUrl, managerCookie, goal, 'spread')
+    const repMax = await http(repUrl, repCookie, 0, 'lockstep')
 
     const dealsToSend = Math.max(100, Math.min(2000, Math.round(rows.deals / 100)))
     say(
@@ -226,7 +254,9 @@ export async function runServerBench(opts: {
       firstRequestMs,
       team: { manager: team.manager, reps: team.reps },
       rep,
+      repSpread,
       manager,
+      managerSpread,
       repMax,
       webhooks,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
@@ -248,13 +278,14 @@ const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT MET')
 function report(opts: { seed: number; seconds: number }, r: ServerBenchResult): string[] {
   const cpu = cpus()
   const g = SERVER_GOALS
-  const httpRow = (name: string, h: HttpResult, offered: string) => [
+  const httpRow = (name: string, h: Measured, offered: string) => [
     name,
     offered,
     `${h.requestsPerSecond.toFixed(0)} req/s`,
     ms(h.p50),
     ms(h.p99),
     `${grouped(h.non2xx)} / ${grouped(h.errors)}`,
+    `${h.serverCpuMs.toFixed(2)} ms`,
     offered === 'unbounded'
       ? ''
       : verdict(
@@ -269,7 +300,7 @@ function report(opts: { seed: number; seconds: number }, r: ServerBenchResult): 
     `data     seed ${opts.seed}: ${grouped(r.rows.reps)} reps, ${grouped(r.rows.deals)} deals, ${grouped(r.rows.activities)} activities ` +
       `loaded in ${seconds(r.loadSeconds)} s; bench/plan.yaml; ${CLOSED.join(', ')} closed in ${seconds(r.closeSeconds)} s; ` +
       `server clock from ${NOW.toISOString()}`,
-    `team     manager ${r.team.manager} with ${r.team.reps} direct reports; ${opts.seconds} s per run, 50 connections at a rate, 10 without`,
+    `team     manager ${r.team.manager} with ${r.team.reps} direct reports; ${opts.seconds} s per run, 50 connections at a rate (spread: seconds started 20 ms apart; lockstep: at once), 10 without`,
     '',
     table(
       [
@@ -279,11 +310,14 @@ function report(opts: { seed: number; seconds: number }, r: ServerBenchResult): 
         'p50',
         'p99',
         'non-2xx / errors',
+        'server CPU / req',
         `goal ${g.requestsPerSecond} req/s, p99 < ${g.p99Ms} ms`,
       ],
       [
-        httpRow("rep's own (?rep=)", r.rep, `${g.requestsPerSecond} req/s`),
-        httpRow("manager's team", r.manager, `${g.requestsPerSecond} req/s`),
+        httpRow("rep's own (?rep=)", r.repSpread, `${g.requestsPerSecond} req/s spread`),
+        httpRow("manager's team", r.managerSpread, `${g.requestsPerSecond} req/s spread`),
+        httpRow("rep's own (?rep=)", r.rep, `${g.requestsPerSecond} req/s lockstep`),
+        httpRow("manager's team", r.manager, `${g.requestsPerSecond} req/s lockstep`),
         httpRow("rep's own (?rep=)", r.repMax, 'unbounded'),
       ],
     ),

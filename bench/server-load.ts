@@ -13,6 +13,12 @@ export type LoadTask =
       readonly rate: number
       readonly connections: number
       readonly seconds: number
+      /**
+       * With a rate: `lockstep` is autocannon's `overallRate` as it is (every connection's second
+       * starts at once, so each second opens with all connections firing back to back); `spread`
+       * starts one autocannon per connection (the same rate each), 1000/connections ms apart.
+       */
+      readonly pacing?: 'lockstep' | 'spread'
     }
   | {
       readonly kind: 'webhooks'
@@ -54,7 +60,10 @@ export interface WebhookResult {
   readonly firstRequestMs: readonly number[]
 }
 
-async function http(task: Extract<LoadTask, { kind: 'http' }>): Promise<HttpResult> {
+type HttpTask = Extract<LoadTask, { kind: 'http' }>
+
+async function http(task: HttpTask): Promise<HttpResult> {
+  if (task.rate > 0 && task.pacing === 'spread') return spread(task)
   const result = await autocannon({
     url: task.url,
     connections: task.connections,
@@ -70,6 +79,51 @@ async function http(task: Extract<LoadTask, { kind: 'http' }>): Promise<HttpResu
     total: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+  }
+}
+
+/**
+ * One autocannon per connection, each at rate / connections and started 1000 / connections ms after
+ * the previous one: the connections' seconds are spread over the second instead of all starting
+ * at once. Latencies are every 2xx response's own (autocannon's 'response' event), not corrected.
+ */
+async function spread(task: HttpTask): Promise<HttpResult> {
+  const latencies: number[] = []
+  let non2xx = 0
+  const one = (index: number) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      setTimeout(
+        () => {
+          const instance = autocannon(
+            {
+              url: task.url,
+              connections: 1,
+              duration: task.seconds,
+              overallRate: Math.round(task.rate / task.connections),
+              headers: { cookie: task.cookie },
+            },
+            (error, result) => (error ? reject(error as Error) : resolve(result)),
+          )
+          instance.on('response', (_client, statusCode, _bytes, ms) => {
+            if (statusCode >= 200 && statusCode < 300) latencies.push(ms)
+            else non2xx++
+          })
+        },
+        (index * 1000) / task.connections,
+      )
+    })
+  const results = await Promise.all(Array.from({ length: task.connections }, (_, i) => one(i)))
+  latencies.sort((a, b) => a - b)
+  const at = (q: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN
+  return {
+    requestsPerSecond: results.reduce((sum, r) => sum + r.requests.average, 0),
+    p50: at(0.5),
+    p99: at(0.99),
+    max: latencies.at(-1) ?? NaN,
+    total: results.reduce((sum, r) => sum + r.requests.total, 0),
+    non2xx,
+    errors: results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
   }
 }
 
