@@ -14,7 +14,7 @@ import type { Plan } from '../../core/plans/plan.ts'
 import { reportCoachingDecision } from '../followthrough/coaching-decisions.ts'
 import type { Queryable } from '../ports/sql.ts'
 import { adjustmentRefs, type PeriodPayouts } from './adjustment-refs.ts'
-import { type CloseCarry, fingerprints, loadCarry, sameData } from './carried-state.ts'
+import { type CloseCarry, fingerprints, loadCarry, sameData, withPlans } from './carried-state.ts'
 import { CloseError } from './close-error.ts'
 import { loadRecords } from './load-records.ts'
 import { type PlanOfRecord, PlanVersions } from './plans-of-record.ts'
@@ -102,6 +102,7 @@ export async function computeClose(
   }
   const from = periodStart(kind, first)
   const to = periodEnd(kind, index)
+  const printed = await fingerprints(tx, args.orgId, kind, first, index, activities)
   const loaded = await loadRecords(
     tx,
     args.orgId,
@@ -204,7 +205,7 @@ export async function computeClose(
   for (const plan of run.plans)
     for (const rep of plan.periods.find((p) => p.period === args.period)?.reps ?? [])
       add(owed, rep.rep, BigInt(rep.payout))
-  const prints = await fingerprints(tx, args.orgId, kind, first, index, loaded.records, activities)
+  const prints = withPlans(printed, loaded.records, kind, index)
   return {
     result,
     versions: new Map(current.map((p) => [p.plan.id, p.version])),
@@ -296,6 +297,9 @@ async function closeFromCarried(
   const from = periodStart(kind, index)
   const to = periodEnd(kind, index)
   const plans = current.map((p) => p.plan)
+  const printed = await fingerprints(tx, args.orgId, kind, first, index, activitiesInRun)
+  const changed = 'data of the closed periods changed since the last close'
+  if (!sameData(carry.close.fingerprint, printed.before, ['plans'])) return { ok: false, because: changed }
   const loaded = await loadRecords(tx, args.orgId, plans, formatLocalDate(to), {
     from: formatLocalDate(from),
     to: formatLocalDate(to),
@@ -305,9 +309,9 @@ async function closeFromCarried(
   })
   if (!loaded.ok)
     throw new CloseError('close.bad_data', 'The data in the database does not check.', loaded.issues)
-  const prints = await fingerprints(tx, args.orgId, kind, first, index, loaded.records, activitiesInRun)
+  const prints = withPlans(printed, loaded.records, kind, index)
   if (!sameData(carry.close.fingerprint, prints.before))
-    return { ok: false, because: 'data of the closed periods changed since the last close' }
+    return { ok: false, because: 'the plan of a rep in the closed periods changed since the last close' }
   const owed = new Map(Object.entries(carry.close.owedMinor).map(([rep, v]) => [rep, BigInt(v)]))
   const booked = await bookedFor(tx, args.orgId, periodKeys(kind, first, index - 1))
   for (const rep of new Set([...owed.keys(), ...booked.keys()])) {
