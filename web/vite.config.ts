@@ -5,8 +5,9 @@ import { defineConfig } from 'vite'
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
-  // The first page's JavaScript is one file of about 1 MB (180 KB gzip: the plan checker runs in the
-  // browser too), within the 300 KB gzip budget that the web bench measures.
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 1200 },
+  // The first page's JavaScript is one file of about 340 KB (about 105 KB gzip) within the 300 KB
+  // gzip budget that the web bench measures; the plan checker (YAML, CEL, Temporal) and the charts
+  // are chunks of their own, loaded by the pages that use them. The charts' chunk is the largest.
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 600 },
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
 })

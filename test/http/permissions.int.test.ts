@@ -55,6 +55,7 @@ const MATRIX: readonly Cell[] = [
   { method: 'GET', url: '/api/plans/msp-ae/reps', allowed: EVERYONE },
   { method: 'POST', url: '/api/plans', body: { source: PLAN_ONE }, allowed: O_A },
   { method: 'POST', url: '/api/what-if', body: { source: PLAN_ONE }, allowed: O_A },
+  { method: 'GET', url: '/api/what-if/window?plan=msp-ae', allowed: O_A },
   {
     method: 'POST',
     url: '/api/plans/msp-ae/assignments',

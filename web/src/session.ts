@@ -13,11 +13,32 @@ export interface Me {
   readonly email: string
 }
 
+declare global {
+  interface Window {
+    /** Asked by index.html before the app loaded: the signed-in person, or null. */
+    __ftSession?: Promise<Me | null>
+  }
+}
+
+/** The answer index.html asked for while the JavaScript loaded, once; undefined when there is none or it failed. */
+async function early(): Promise<Me | null | undefined> {
+  const asked = window.__ftSession
+  if (asked === undefined) return undefined
+  window.__ftSession = undefined
+  try {
+    return await asked
+  } catch {
+    return undefined
+  }
+}
+
 /** The signed-in person; null when nobody is signed in (401). */
 export function useMe() {
   return useQuery({
     queryKey: ['me'],
     queryFn: async (): Promise<Me | null> => {
+      const known = await early()
+      if (known !== undefined) return known
       const state = await api.get<{ signedIn: boolean }>('/auth/state')
       if (!state.signedIn) return null
       try {

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query'
+import { useEffect, useState } from 'react'
 import { api } from '../../api.ts'
 import { day, percent } from '../../format.ts'
 import type { RepProgress } from '../../types.ts'
@@ -21,19 +22,41 @@ function flagsOf(p: RepProgress): { text: string; tone: 'bad' | 'warn' | 'good' 
   return flags
 }
 
+/** True from the frame after `ready` became true was painted (a timeout queued in the frame runs after it). */
+function usePaintedAfter(ready: boolean): boolean {
+  const [painted, setPainted] = useState(false)
+  useEffect(() => {
+    if (!ready || painted) return
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setPainted(true), 0)
+    })
+    return () => {
+      cancelAnimationFrame(frame)
+      clearTimeout(timer)
+    }
+  }, [ready, painted])
+  return painted
+}
+
 /** The manager's team board: each rep's attainment and pace per metric in the open period, with flags. */
 export function TeamBoard() {
   const progress = useQuery({
     queryKey: ['progress', 'team'],
     queryFn: () => api.get<{ items: RepProgress[] }>('/progress'),
   })
+  // The flags of coaching and under-performance are asked once the board is painted: the
+  // under-performers report computes the whole organization, and the board waits for nobody.
+  const painted = usePaintedAfter(progress.isSuccess)
   const coaching = useQuery({
     queryKey: ['coaching', 'open'],
     queryFn: () => api.get<{ items: { repId: string; program: string }[] }>('/coaching?state=open'),
+    enabled: painted,
   })
   const under = useQuery({
     queryKey: ['reports', 'under-performers'],
     queryFn: () => api.get<{ reps: { rep: string }[] }>('/reports/under-performers'),
+    enabled: painted,
   })
   const onCoaching = new Map((coaching.data?.items ?? []).map((c) => [c.repId, c.program]))
   const underPerformers = new Set((under.data?.reps ?? []).map((r) => r.rep))

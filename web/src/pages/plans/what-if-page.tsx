@@ -34,6 +34,15 @@ interface WhatIfRep {
   }[]
 }
 
+interface WhatIfWindow {
+  readonly planId: string
+  readonly periods: readonly string[]
+  readonly reps: number
+}
+
+/** Rows of the per-rep table shown at first, and added by each "Show more". */
+const PAGE_ROWS = 50
+
 interface WhatIfAnswer {
   readonly issues: readonly { line: number; column: number; message: string }[]
   readonly result: {
@@ -63,6 +72,15 @@ export function WhatIfPage() {
     queryFn: () => api.get<PlanVersion>(`/plans/${encodeURIComponent(chosen ?? '')}`),
     enabled: chosen !== null,
   })
+  // Asked as soon as a plan is chosen: the window it will run over, and the server reads the
+  // window's records meanwhile, so that the run after editing finds them ready.
+  const prepared = useQuery({
+    queryKey: ['what-if', 'window', chosen],
+    queryFn: () =>
+      api.get<WhatIfWindow>(`/what-if/window?plan=${encodeURIComponent(chosen ?? '')}&months=12`),
+    enabled: chosen !== null,
+    staleTime: 60_000,
+  })
   return (
     <>
       <h1>What if</h1>
@@ -81,6 +99,15 @@ export function WhatIfPage() {
           ))}
         </select>
       </div>
+      {prepared.data !== undefined && (
+        <p className="muted" data-testid="what-if-window">
+          {prepared.data.periods.length === 0
+            ? 'No period of this plan is closed yet: a what-if compares with closed periods.'
+            : `Ready to run over ${prepared.data.periods[0]} to ${prepared.data.periods[prepared.data.periods.length - 1]} ` +
+              `(${prepared.data.periods.length} closed period${prepared.data.periods.length === 1 ? '' : 's'}) ` +
+              `for the ${prepared.data.reps} rep${prepared.data.reps === 1 ? '' : 's'} on ${prepared.data.planId}.`}
+        </p>
+      )}
       {detail.isError && <p className="error">{detail.error.message}</p>}
       {detail.data !== undefined && (
         <Draft
@@ -119,6 +146,7 @@ function Draft({ planId, source, file }: { planId: string; source: string; file:
 }
 
 function Answer({ answer }: { answer: WhatIfAnswer }) {
+  const [rows, setRows] = useState(PAGE_ROWS)
   const r = answer.result
   if (r === null) {
     return (
@@ -130,6 +158,13 @@ function Answer({ answer }: { answer: WhatIfAnswer }) {
   }
   const m = (minor: number) => money(minor, r.currency, undefined)
   const signed = (minor: number) => (minor > 0 ? `+${m(minor)}` : m(minor))
+  // The largest differences first; a page of rows at a time (a thousand rows take long to draw).
+  const reps = [...r.reps].sort(
+    (a, b) =>
+      Math.abs(b.differenceMinor) - Math.abs(a.differenceMinor) ||
+      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  )
+  const shown = reps.slice(0, rows)
   const first = r.periods[0] ?? ''
   const last = r.periods[r.periods.length - 1] ?? ''
   return (
@@ -161,6 +196,10 @@ function Answer({ answer }: { answer: WhatIfAnswer }) {
       <h3>Per rep</h3>
       <div className="table-wrap">
         <table>
+          <caption className="muted" style={{ textAlign: 'left' }}>
+            {reps.length} rep{reps.length === 1 ? '' : 's'}, the largest differences first
+            {shown.length < reps.length ? `; the first ${shown.length} shown` : ''}
+          </caption>
           <thead>
             <tr>
               <th scope="col">Rep</th>
@@ -177,7 +216,7 @@ function Answer({ answer }: { answer: WhatIfAnswer }) {
             </tr>
           </thead>
           <tbody>
-            {r.reps.map((rep) => (
+            {shown.map((rep) => (
               <tr key={rep.repId}>
                 <th scope="row">{rep.name}</th>
                 <td className="num">{m(rep.actualMinor)}</td>
@@ -203,6 +242,16 @@ function Answer({ answer }: { answer: WhatIfAnswer }) {
           </tfoot>
         </table>
       </div>
+      {shown.length < reps.length && (
+        <p className="row">
+          <button type="button" className="secondary" onClick={() => setRows(rows + PAGE_ROWS)}>
+            Show {Math.min(PAGE_ROWS, reps.length - shown.length)} more
+          </button>
+          <button type="button" className="secondary" onClick={() => setRows(reps.length)}>
+            Show all {reps.length}
+          </button>
+        </p>
+      )}
 
       <h3>Incentives and consequences that came due</h3>
       {r.rules.length === 0 ? (
@@ -242,6 +291,8 @@ function Answer({ answer }: { answer: WhatIfAnswer }) {
 
 /** Per rep and period, the rules that would have fired differently. */
 function Changes({ reps }: { reps: readonly WhatIfRep[] }) {
+  // The list is drawn when opened: over a thousand reps it can run to thousands of items.
+  const [open, setOpen] = useState(false)
   const rows = reps.flatMap((rep) =>
     rep.periods.flatMap((p) => {
       const gained = p.whatIfRules.filter((x) => !p.actualRules.includes(x))
@@ -251,20 +302,22 @@ function Changes({ reps }: { reps: readonly WhatIfRep[] }) {
   )
   if (rows.length === 0) return <p>The same incentives and consequences would have come due for every rep.</p>
   return (
-    <details>
+    <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
         {rows.length} rep-period{rows.length === 1 ? '' : 's'} where they would have differed
       </summary>
-      <ul>
-        {rows.map((row) => (
-          <li key={`${row.rep}-${row.period}`}>
-            {row.rep}, {row.period}:{' '}
-            {row.gained.length > 0 && <>would also have had {row.gained.join(', ')}</>}
-            {row.gained.length > 0 && row.lost.length > 0 && '; '}
-            {row.lost.length > 0 && <>would not have had {row.lost.join(', ')}</>}
-          </li>
-        ))}
-      </ul>
+      {open && (
+        <ul>
+          {rows.map((row) => (
+            <li key={`${row.rep}-${row.period}`}>
+              {row.rep}, {row.period}:{' '}
+              {row.gained.length > 0 && <>would also have had {row.gained.join(', ')}</>}
+              {row.gained.length > 0 && row.lost.length > 0 && '; '}
+              {row.lost.length > 0 && <>would not have had {row.lost.join(', ')}</>}
+            </li>
+          ))}
+        </ul>
+      )}
     </details>
   )
 }
