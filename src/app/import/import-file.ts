@@ -9,7 +9,7 @@ import type { ImportSource } from './import-source.ts'
 import { loadImportContext, type ImportContext } from './load-import-context.ts'
 import { checkingReader, sinkInto, type PreviewRows } from './pipelines.ts'
 import { rowsOf, storedRowReader, type StoredBatch } from './stored-rows.ts'
-import { TABLES, upsertBatch, type UpsertContext } from './upsert-rows.ts'
+import { prepareBatch, runBatch, TABLES, type PreparedBatch, type UpsertContext } from './upsert-rows.ts'
 
 export type { PreviewRows } from './pipelines.ts'
 
@@ -151,8 +151,8 @@ async function checkAndStore(
   const unpublished = new Set<string>()
   const issues = new IssueCollector(b.issueLimit ?? 100)
 
-  const write = async (batch: StoredBatch): Promise<void> => {
-    const done = await upsertBatch(tx, spec, ctx, batch)
+  const write = async (batch: StoredBatch, prepared: PreparedBatch): Promise<void> => {
+    const done = await runBatch(tx, prepared)
     counts.added += done.added
     counts.changed += done.changed
     counts.unchanged += done.unchanged
@@ -164,17 +164,19 @@ async function checkAndStore(
       if (r.values.plan != null && !b.context.published.has(r.values.plan)) unpublished.add(r.values.plan)
   }
 
-  // Writes run one after the other, each sent as soon as its batch is full; reading waits only
-  // while more than one batch is ahead of the server. A failed write is kept, the writes after
-  // it skipped, and it is thrown once reading stops.
+  // Writes run one after the other, each queued with its parameters written as soon as its batch
+  // is full; reading waits only while more than one batch is ahead of the server. A failed write
+  // is kept, the writes after it skipped, and it is thrown once reading stops.
   let failure: { error: unknown } | null = null
   let tail: Promise<void> = Promise.resolve()
   let behind: Promise<void> = tail
   const send = (batch: StoredBatch): void => {
+    if (failure !== null || issues.count > 0) return
+    const prepared = prepareBatch(spec, ctx, batch)
     behind = tail
     tail = tail.then(async () => {
       if (failure !== null || issues.count > 0) return
-      await write(batch).catch((error: unknown) => void (failure = { error }))
+      await write(batch, prepared).catch((error: unknown) => void (failure = { error }))
     })
   }
   const rows = storedRowReader(b.kind, b.context.digits, b.batchSize ?? BATCH_ROWS, send)

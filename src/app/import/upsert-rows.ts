@@ -62,6 +62,14 @@ export interface UpsertContext {
   readonly assumeNew: boolean
 }
 
+/** A batch's statement and its parameters, the arrays already written as PostgreSQL array literals. */
+export interface PreparedBatch {
+  readonly length: number
+  readonly assumeNew: boolean
+  readonly sql: string
+  readonly params: readonly unknown[]
+}
+
 /**
  * Stores a batch in one statement, set-based in SQL: the batch's columns come in as arrays
  * (unnest), are compared with the stored rows (`is distinct from`, and a deal's credits), new
@@ -76,28 +84,87 @@ export async function upsertBatch(
   ctx: UpsertContext,
   batch: StoredBatch,
 ): Promise<BatchCounts> {
+  return runBatch(tx, prepareBatch(spec, ctx, batch))
+}
+
+/**
+ * The statement of `upsertBatch` with its parameters, built before it is sent: while the server
+ * runs the statement before it, not in the pause between the two (ADR 0010).
+ */
+export function prepareBatch(spec: TableSpec, ctx: UpsertContext, batch: StoredBatch): PreparedBatch {
+  const arrays = [
+    ...batch.keys.map((k) => arrayLiteral(k)),
+    ...spec.columns.map((c) =>
+      arrayLiteral(batch.columns[c.name] ?? [], c.type === 'jsonb' ? '{}' : undefined),
+    ),
+  ]
+  const credits = spec.credits
+    ? [arrayLiteral(batch.credits.deal), arrayLiteral(batch.credits.rep), arrayLiteral(batch.credits.micro)]
+    : []
+  const base = { length: batch.length, assumeNew: ctx.assumeNew }
+  if (ctx.assumeNew)
+    return { ...base, sql: insertSql(spec), params: [ctx.orgId, ctx.at, ...arrays, ...credits] }
+  return {
+    ...base,
+    sql: mergeSql(spec),
+    params: [
+      ctx.orgId,
+      ctx.at,
+      ctx.actor,
+      ctx.importId,
+      ...arrays,
+      ...(spec.credits ? [arrayLiteral(batch.credits.key)] : []),
+      ...credits,
+    ],
+  }
+}
+
+/** Runs a prepared batch; the counts of its rows added, changed and left alone. */
+export async function runBatch(tx: Queryable, batch: PreparedBatch): Promise<BatchCounts> {
   if (batch.length === 0) return { added: 0, changed: 0, unchanged: 0 }
-  const arrays = [...batch.keys, ...spec.columns.map((c) => batch.columns[c.name] ?? [])]
-  const credits = spec.credits ? [batch.credits.deal, batch.credits.rep, batch.credits.micro] : []
-  if (ctx.assumeNew) {
-    await tx.query(insertSql(spec), [ctx.orgId, ctx.at, ...arrays, ...credits])
+  if (batch.assumeNew) {
+    await tx.query(batch.sql, [...batch.params])
     return { added: batch.length, changed: 0, unchanged: 0 }
   }
-  const [out] = await tx.query<{ added: number; changed: number }>(mergeSql(spec), [
-    ctx.orgId,
-    ctx.at,
-    ctx.actor,
-    ctx.importId,
-    ...arrays,
-    ...(spec.credits ? [batch.credits.key] : []),
-    ...credits,
-  ])
+  const [out] = await tx.query<{ added: number; changed: number }>(batch.sql, [...batch.params])
   const added = Number(out?.added ?? 0)
   const changed = Number(out?.changed ?? 0)
   return { added, changed, unchanged: batch.length - added - changed }
 }
 
+const NEEDS_ESCAPE = /["\\]/
+
+/**
+ * A PostgreSQL array literal of text or numbers, as pg writes one (`{"a","b\\"c",NULL}`), built in
+ * one join rather than element by element; `nullFor` (when given) written as NULL.
+ */
+export function arrayLiteral(values: readonly (string | number | null)[], nullFor?: string): string {
+  const parts = new Array<string>(values.length)
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    if (v === null || v === undefined || v === nullFor) parts[i] = 'NULL'
+    else if (typeof v === 'number') parts[i] = String(v)
+    else parts[i] = NEEDS_ESCAPE.test(v) ? `"${v.replace(/["\\]/g, '\\$&')}"` : `"${v}"`
+  }
+  return `{${parts.join(',')}}`
+}
+
 const names = (spec: TableSpec): string[] => [...spec.key, ...spec.columns.map((c) => c.name)]
+
+/**
+ * The unnested rows' columns as stored: an empty `fields` object comes as NULL (parsing a million
+ * `{}` as jsonb cost the server more than a second, ADR 0010).
+ */
+function columnsOf(spec: TableSpec, alias: string, creditsKey = false): string {
+  const cols = spec.columns.map((c) =>
+    c.type === 'jsonb' ? `coalesce(${alias}.${c.name}, '{}'::jsonb) as ${c.name}` : `${alias}.${c.name}`,
+  )
+  return [
+    ...spec.key.map((k) => `${alias}.${k}`),
+    ...cols,
+    ...(creditsKey ? [`${alias}.credits_key`] : []),
+  ].join(', ')
+}
 
 /** `unnest($from::t1[], …) as alias(names…)` over the key and the columns (deals: and credits_key). */
 function unnestOf(spec: TableSpec, from: number, alias: string, creditsKey = false): string {
@@ -127,7 +194,7 @@ const cached = (key: string, build: () => string): string => {
 function insertSql(spec: TableSpec): string {
   return cached(`insert ${spec.kind}`, () => {
     const insert = `insert into ${spec.table} (org_id, ${names(spec).join(', ')}, updated_at)
-      select $1, u.*, $2::timestamptz from ${unnestOf(spec, 3, 'u')}`
+      select $1, ${columnsOf(spec, 'u')}, $2::timestamptz from ${unnestOf(spec, 3, 'u')}`
     if (!spec.credits) return insert
     return `with rows as (${insert})
       insert into deal_credits (org_id, deal_id, rep_id, share_micro) select $1, c.* from ${creditsOf(spec, 3)}`
@@ -194,7 +261,7 @@ function mergeSql(spec: TableSpec): string {
                              where deal_credits.share_micro <> excluded.share_micro)`,
         }
       : { with: '', join: '', flag: '', modify: '' }
-    return `with u as (select * from ${unnestOf(spec, 5, 'u', spec.credits)}),
+    return `with u as (select ${columnsOf(spec, 'r', spec.credits)} from ${unnestOf(spec, 5, 'r', spec.credits)}),
       ${deals.with}
       d as (select u.*, o.${first} is null as added, ${isChanged} as changed${deals.flag},
                    case when ${isChanged} then ${snapshot(spec, 'o', spec.credits ? BEFORE_CREDITS : null)} end as before,
