@@ -128,6 +128,33 @@ describe('closing from carried state', () => {
     expect(await verifyLedger(db, 'acme')).toMatchObject({ ok: true })
   })
 
+  it('takes the full path when a rep or a quota of a closed period changes', async () => {
+    await reopenPeriod(db, { orgId: 'acme', period: '2026-12', reason: 'checks', actor: 'test', now })
+    expect((await close('2026-12', true)).path).toBe('carried')
+    // A rep's manager changes (team metrics of closed periods may change): full, and back: carried
+    const [rep] = await db.query<{ id: string; manager: string }>(
+      `select id, manager from reps where org_id = 'acme' and manager is not null order by id limit 1`,
+    )
+    await db.query(`update reps set manager = null where org_id = 'acme' and id = $1`, [rep?.id])
+    const moved = await close('2026-12', true)
+    expect([moved.path, moved.fullBecause]).toEqual([
+      'full',
+      expect.stringMatching(/changed since the last close/),
+    ])
+    await db.query(`update reps set manager = $2 where org_id = 'acme' and id = $1`, [rep?.id, rep?.manager])
+    expect((await close('2026-12', true)).path).toBe('carried')
+    // A quota of March changes: full
+    await db.query(
+      `update quotas set amount = amount + 1 where org_id = 'acme' and period = '2026-03' and rep_id = 'm1'`,
+    )
+    expect((await close('2026-12', true)).path).toBe('full')
+    const dec = await close('2026-12')
+    expect(dec.path).toBe('full')
+    // and the next close is carried from December's state
+    const jan = await close('2027-01', true)
+    expect([jan.path, jan.fullBecause]).toEqual(['carried', null])
+  })
+
   it('takes the full path when a plan version changes', async () => {
     // Given a new version of the AE plan (a changed rate), effective from January 2027
     const text = files.plans[0]?.replace(/rate: 100%/, 'rate: 101%') ?? ''

@@ -375,9 +375,11 @@ async function recordedCloses(
   to: string,
 ): Promise<RecordedCloses> {
   const rows = await tx.query<{ period: string; id: string; started_at: unknown; plan_versions: unknown }>(
-    `select distinct on (period) period, id, started_at, plan_versions from close_runs
-      where org_id = $1 and period >= $2 and period < $3 and not dry_run and status = 'done'
-      order by period, started_at desc`,
+    // The latest by time, and of closes at the same instant the one with the later ledger head.
+    `select distinct on (c.period) c.period, c.id, c.started_at, c.plan_versions from close_runs c
+       left join ledger_heads h on h.org_id = c.org_id and h.close_id = c.id
+      where c.org_id = $1 and c.period >= $2 and c.period < $3 and not c.dry_run and c.status = 'done'
+      order by c.period, c.started_at desc, h.seq desc nulls last`,
     [orgId, from, to],
   )
   const out: RecordedCloses = new Map()
