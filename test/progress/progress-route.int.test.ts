@@ -88,4 +88,19 @@ describe('GET /api/progress through the progress cache', () => {
     const unknown = await owner.request('GET', '/api/progress?rep=nobody')
     expect(unknown.statusCode, unknown.body).toBe(404)
   })
+
+  // Last: signing out everywhere ends the shared manager's session too.
+  it('serves kept progress only to a live session: after sign-out or sign-out everywhere, 401', async () => {
+    const own = await signIn(server.app, DEMO_EMAIL.rep)
+    await items(own, '/api/progress') // kept for this version
+    await items(own, '/api/progress') // served from what is kept
+    expect((await own.request('POST', '/api/auth/logout')).statusCode).toBe(200)
+    expect((await own.request('GET', '/api/progress')).statusCode).toBe(401)
+
+    await items(manager, '/api/progress')
+    const elsewhere = await signIn(server.app, DEMO_EMAIL.manager)
+    expect((await elsewhere.request('POST', '/api/auth/logout-all')).statusCode).toBe(200)
+    expect((await manager.request('GET', '/api/progress')).statusCode).toBe(401)
+    expect(await items(rep, '/api/progress')).toHaveLength(1)
+  })
 })
