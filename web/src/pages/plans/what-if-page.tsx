@@ -99,6 +99,12 @@ export function WhatIfPage() {
           ))}
         </select>
       </div>
+      {chosen !== null && prepared.isPending && (
+        <p className="muted" role="status">
+          Reading the last 12 closed months of {chosen}…
+        </p>
+      )}
+      {prepared.isError && <p className="error">{prepared.error.message}</p>}
       {prepared.data !== undefined && (
         <p className="muted" data-testid="what-if-window">
           {prepared.data.periods.length === 0
