@@ -8,13 +8,18 @@ import { testDatabase } from '../support/db.ts'
 const now = new Date('2026-04-03T04:30:00Z')
 
 /** CSV without quotes fed a line at a time, each line a chunk: earlier batches are stored before later lines are read. */
-function lineByLine(name: string, text: string): ImportSource {
+function lineByLine(name: string, text: string): ImportSource & { readonly linesRead: number } {
+  let linesRead = 0
   return {
     name,
+    get linesRead() {
+      return linesRead
+    },
     read: async (sink) => {
       let bytes = 0
       for (const [i, line] of text.split('\n').entries()) {
         sink.record(line.split(','), i + 1)
+        linesRead++
         bytes += line.length + 1
         await sink.flush(bytes)
       }
@@ -120,5 +125,25 @@ describe('importFile reads once and stores while it checks', () => {
     // Then the new row is added and the changed one updated with its history
     expect(out).toMatchObject({ ok: true, counts: { rows: 6, added: 1, changed: 1, unchanged: 4 } })
     expect(await count(`deal_history where org_id = 'acme'`)).toBe(1)
+  })
+
+  it('stops reading and stores nothing when the database refuses a batch of a file without problems', async () => {
+    // Given a database that refuses deal Z (a trigger standing in for any failure of a write)
+    await db.exec(`create function refuse_z() returns trigger language plpgsql as $$
+      begin if new.id = 'Z' then raise exception 'deal Z refused'; end if; return new; end $$;
+      create trigger refuse_z before insert on deals for each row execute function refuse_z();`)
+    const before = await count(`deals where org_id = 'acme'`)
+    const rows = Array.from({ length: 40 }, (_, i) => `Z${i},r1,2026-02-01,1.00`)
+    const file = lineByLine(
+      'refused.csv',
+      ['id,rep,closed_on,amount', 'Z,r1,2026-02-01,1.00', ...rows].join('\n'),
+    )
+    // When it is imported
+    const out = importFile(db, { orgId: 'acme', kind: 'deals', file, actor: 'ann', now, batchSize: 2 })
+    // Then the error is thrown, the file is not read to its end, and nothing is stored
+    await expect(out).rejects.toThrow(/deal Z refused/)
+    expect(file.linesRead).toBeLessThan(42)
+    expect(await count(`deals where org_id = 'acme'`)).toBe(before)
+    await db.exec(`drop trigger refuse_z on deals; drop function refuse_z();`)
   })
 })

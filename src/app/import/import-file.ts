@@ -195,6 +195,8 @@ async function checkAndStore(
     hash = await b.file.read(
       sinkInto(check.reader, b.file.name, issues, async (records, bytes) => {
         await behind
+        // A write that failed on a file without problems ends the reading: nothing will be stored.
+        if (failure !== null && issues.count === 0) throw (failure as { error: unknown }).error
         await progress(records, bytes)
       }),
     )
