@@ -1,5 +1,5 @@
 import { parseLocalDate } from '../../core/calendar/civil.ts'
-import { localDayOf } from '../../core/calendar/business-days.ts'
+import { ZoneCalendar } from '../../core/calendar/instant.ts'
 import { DomainError } from '../../core/domain-error.ts'
 import { plansOfRecord } from '../close/plans-of-record.ts'
 import { readInOrgScope } from '../ports/org-scope.ts'
@@ -236,7 +236,18 @@ async function plansOf(db: Queryable, orgId: string): Promise<Plan[]> {
 async function dayKey(state: OrgState, args: { now: Date; asOf?: string }): Promise<string> {
   if (args.asOf !== undefined) return args.asOf
   const zones = [...new Set((await state.plans).map((p) => p.timezone))].sort()
-  return zones.map((z) => localDayOf(args.now.getTime(), z)).join(',')
+  return zones.map((z) => calendarOf(z).localDay(args.now.getTime())).join(',')
+}
+
+/** One calendar per time zone: it keeps each UTC day's offset, so "today" costs no Temporal call. */
+const calendars = new Map<string, ZoneCalendar>()
+function calendarOf(zone: string): ZoneCalendar {
+  let calendar = calendars.get(zone)
+  if (calendar === undefined) {
+    calendar = new ZoneCalendar(zone)
+    calendars.set(zone, calendar)
+  }
+  return calendar
 }
 
 interface VersionRow {
