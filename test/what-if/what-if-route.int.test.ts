@@ -45,6 +45,16 @@ describe('POST /api/what-if', () => {
     expect(runs?.n).toBe(2)
   })
 
+  it('names the window a what-if of a plan runs over, and how many reps it covers', async () => {
+    // Given the demo: January and February 2026 closed; on msp-ae at the end of February, 11 reps (r06 joins in May)
+    const res = await owner.request('GET', '/api/what-if/window?plan=msp-ae&months=12')
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toEqual({ planId: 'msp-ae', periods: ['2026-01', '2026-02'], reps: 11 })
+    const unknown = await owner.request('GET', '/api/what-if/window?plan=nope')
+    expect(unknown.statusCode).toBe(404)
+    expect((await manager.request('GET', '/api/what-if/window?plan=msp-ae')).statusCode).toBe(403)
+  })
+
   it('returns the problems of a draft that does not check, with their line', async () => {
     const res = await owner.request('POST', '/api/what-if', {
       source: plan.replace('rate: 5%', 'rate: lots'),
