@@ -100,7 +100,11 @@ async function renderTime(
   const page = await context.newPage()
   const once = async (): Promise<number> => {
     await page.goto(`${base}/#/`, { waitUntil: 'commit' })
-    return seenAt(page, selector)
+    const seen = await seenAt(page, selector)
+    // The panels asked after the first render (the team board's flags) finish before the next
+    // measure starts: their work on the server is not counted against it.
+    await page.waitForLoadState('networkidle')
+    return seen
   }
   const first = await once()
   const warm: number[] = []
@@ -372,7 +376,8 @@ function report(opts: { seed: number; load: number }, r: WebBenchResult): string
       `${grouped(r.rows.activities)} activities; examples/ plans; 2026-01…2026-12 closed ${Number.isNaN(r.closeSeconds) ? 'earlier (schema reused)' : `in ${seconds(r.closeSeconds)} s`}; ` +
       `2027-01 open, server clock ${NOW.toISOString()}`,
     `pages    rep ${r.team.rep}; manager ${r.team.manager} with ${r.team.reps} direct reports; render = navigation ` +
-      'start to the first metric card / team table row visible; first load in a new browser context ' +
+      "start to the first frame with the first metric card / team table row in it (the page's own clock, " +
+      'not when the driver notices); first load in a new browser context ' +
       '(nothing cached), then the best of 3 reloads',
     `server   first GET /api/progress after start (the whole organization's open period computed): ${ms(r.firstProgressMs)}; ` +
       'the pages are timed after it',
