@@ -16,6 +16,9 @@ export interface SessionPerson {
   repId: string | null
 }
 
+/** The last_seen_at writes in flight, by session id. */
+const touching = new Map<string, Promise<unknown>>()
+
 const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)))
 
 /** Starts a session; returns the cookie's secret (only its SHA-256 is stored). */
@@ -69,13 +72,19 @@ export async function resolveSession(
     return { ok: false, reason: 'expired' }
   }
   if (now.getTime() - lastSeen >= TOUCH_EVERY_MS) {
-    await withOrgScope(db, row.org_id, (tx) =>
-      tx.query('update sessions set last_seen_at = $3 where org_id = $1 and id = $2', [
-        row.org_id,
-        id,
-        now.toISOString(),
-      ]),
-    )
+    // Requests of one session in flight together share one write; and a write that waited on
+    // another's lock finds the row touched already and writes nothing (docs/adr/0011).
+    let touch = touching.get(id)
+    if (touch === undefined) {
+      touch = withOrgScope(db, row.org_id, (tx) =>
+        tx.query(
+          'update sessions set last_seen_at = $3 where org_id = $1 and id = $2 and last_seen_at <= $4',
+          [row.org_id, id, now.toISOString(), new Date(now.getTime() - TOUCH_EVERY_MS).toISOString()],
+        ),
+      ).finally(() => touching.delete(id))
+      touching.set(id, touch)
+    }
+    await touch
   }
   return {
     ok: true,
