@@ -10,7 +10,7 @@ export interface RecordSink {
   flush(bytesRead: number): Promise<void>
 }
 
-/** A CSV file to import, readable more than once (it is checked whole, then stored). */
+/** A CSV file to import: read once, each row checked, then stored (ADR 0010). */
 export interface ImportSource {
   /** The name problems are reported under (`FILE:LINE: message`). */
   readonly name: string
