@@ -26,6 +26,29 @@ const DEAL_COLUMNS = [
 ]
 const ACTIVITY_COLUMNS = ['id', 'rep', 'kind', 'occurred_on']
 
+/** A deal with one of its credits (none: null rep_id), every value as text but the share. */
+interface DealRow {
+  id: string
+  rep_id: string | null
+  share_micro: number | null
+  closed_on: string
+  amount: string
+  mrr: string
+  type: string
+  customer: string
+  term_months: string | null
+  cancelled_on: string | null
+  fields: unknown
+}
+
+interface ActivityRow {
+  id: string
+  rep_id: string
+  kind: string
+  occurred_on: string
+  fields: unknown
+}
+
 /** The dates and periods a run covers: only records that can count in them are read. */
 export interface LoadRange {
   /** Local dates 'YYYY-MM-DD', inclusive. */
@@ -101,23 +124,29 @@ export async function loadRecords(
     }),
   ])
 
-  const dealRows = await db.query<Record<string, unknown>>(
-    `select id, closed_on, amount_minor, mrr_minor, type, customer, term_months, cancelled_on,
-            nullif(fields, '{}'::jsonb) as fields
-       from deals where org_id = $1
+  // The deals with their credits in one join, a row per credit (deals without any: one row with
+  // a null rep_id) in the order of the deal ids, then of the rep ids: the planner picks the join
+  // (index lookups for a narrow range, a hash of the organization's credits for a wide one).
+  // Money comes as the text of its minor units: the cell is written without a bigint in between.
+  const dealRows = await db.query<DealRow>(
+    `select d.id, c.rep_id, c.share_micro, d.closed_on, d.amount_minor::text as amount,
+            d.mrr_minor::text as mrr, d.type, d.customer, d.term_months::text as term_months,
+            d.cancelled_on, nullif(d.fields, '{}'::jsonb) as fields
+       from deals d left join deal_credits c on c.org_id = d.org_id and c.deal_id = d.id
+      where d.org_id = $1
         and ${
           range?.cancelledSince === undefined
-            ? 'closed_on >= $2 and closed_on < $3'
-            : `(closed_on >= $2 and closed_on < $3
-                or closed_on >= $5 and closed_on < $2 and cancelled_on >= $2 and cancelled_on < $3)`
+            ? 'd.closed_on >= $2 and d.closed_on < $3'
+            : `(d.closed_on >= $2 and d.closed_on < $3
+                or d.closed_on >= $5 and d.closed_on < $2 and d.cancelled_on >= $2 and d.cancelled_on < $3)`
         }
         and ${
           // Written out when set: behind `$4 is null or …` the planner reads every deal of the range.
           range?.creditedTo === undefined
             ? '$4::text[] is null'
-            : 'id in (select deal_id from deal_credits where org_id = $1 and rep_id = any($4::text[]))'
+            : 'd.id in (select deal_id from deal_credits where org_id = $1 and rep_id = any($4::text[]))'
         }
-      order by id`,
+      order by d.id, c.rep_id`,
     [
       orgId,
       lo,
@@ -126,55 +155,61 @@ export async function loadRecords(
       ...(range?.cancelledSince === undefined ? [] : [range.cancelledSince]),
     ],
   )
-  // The credits of exactly these deals, by key lookups: a join would scan every credit stored.
-  const credits = new Map<string, string[]>()
-  for (const c of await db.query<{ deal_id: string; rep_id: string; share_micro: number }>(
-    `select deal_id, rep_id, share_micro from deal_credits
-      where org_id = $1 and deal_id = any($2::text[]) order by deal_id, rep_id`,
-    [orgId, dealRows.map((d) => String(d.id))],
-  )) {
-    const list = credits.get(c.deal_id) ?? []
-    list.push(`${c.rep_id}:${formatShare(Number(c.share_micro))}`)
-    credits.set(c.deal_id, list)
-  }
   const dealExtras = extraKeys(dealRows, DEAL_COLUMNS)
   const context = { reps: repsRead.reps, repIndex: repsRead.repIndex, plans }
-  const deals = feed(readDeals('deals', issues, context, dealRows.length), [
-    [...DEAL_COLUMNS, ...dealExtras],
-    ...dealRows.map((d) => [
-      String(d.id),
-      (credits.get(String(d.id)) ?? []).join(';'),
-      text(d.closed_on),
-      formatMoney(BigInt(d.amount_minor as bigint), digits),
-      formatMoney(BigInt(d.mrr_minor as bigint), digits),
-      text(d.type),
-      text(d.customer),
-      text(d.term_months),
-      text(d.cancelled_on),
-      ...extras(d, dealExtras),
-    ]),
-  ])
+  let dealCount = 0
+  for (let i = 0; i < dealRows.length; i++)
+    if (i === 0 || dealRows[i]?.id !== dealRows[i - 1]?.id) dealCount++
+  const dealReader = readDeals('deals', issues, context, dealCount)
+  dealReader.header([...DEAL_COLUMNS, ...dealExtras], 1)
+  // One array of cells for every row: the readers copy what they keep.
+  const cells: string[] = new Array<string>(DEAL_COLUMNS.length + dealExtras.length).fill('')
+  let line = 1
+  for (let i = 0; i < dealRows.length;) {
+    const d = dealRows[i] as DealRow
+    let shares = d.rep_id === null ? '' : `${d.rep_id}:${formatShare(d.share_micro ?? 0)}`
+    for (i++; i < dealRows.length; i++) {
+      const next = dealRows[i] as DealRow
+      if (next.id !== d.id) break
+      shares += `;${next.rep_id ?? ''}:${formatShare(next.share_micro ?? 0)}`
+    }
+    cells[0] = d.id
+    cells[1] = shares
+    cells[2] = d.closed_on
+    cells[3] = formatMinor(d.amount, digits)
+    cells[4] = formatMinor(d.mrr, digits)
+    cells[5] = d.type
+    cells[6] = d.customer
+    cells[7] = d.term_months ?? ''
+    cells[8] = d.cancelled_on ?? ''
+    if (dealExtras.length > 0) putExtras(cells, DEAL_COLUMNS.length, d, dealExtras)
+    dealReader.row(cells, ++line)
+  }
+  const deals = dealReader.finish()
 
   const activityRows =
     range?.activities === false
       ? []
-      : await db.query<Record<string, unknown>>(
-          `select id, rep_id, kind, occurred_on, fields from activities
+      : await db.query<ActivityRow>(
+          `select id, rep_id, kind, occurred_on, nullif(fields, '{}'::jsonb) as fields from activities
             where org_id = $1 and occurred_on >= $2 and occurred_on < $3
               and ($4::text[] is null or rep_id = any($4::text[])) order by id`,
           [orgId, lo, hi, range?.creditedTo ?? null],
         )
   const activityExtras = extraKeys(activityRows, ACTIVITY_COLUMNS)
-  const activities = feed(readActivities('activities', issues, repsRead.repIndex, activityRows.length), [
-    [...ACTIVITY_COLUMNS, ...activityExtras],
-    ...activityRows.map((a) => [
-      String(a.id),
-      text(a.rep_id),
-      text(a.kind),
-      text(a.occurred_on),
-      ...extras(a, activityExtras),
-    ]),
-  ])
+  const activityReader = readActivities('activities', issues, repsRead.repIndex, activityRows.length)
+  activityReader.header([...ACTIVITY_COLUMNS, ...activityExtras], 1)
+  const activityCells: string[] = new Array<string>(ACTIVITY_COLUMNS.length + activityExtras.length).fill('')
+  line = 1
+  for (const a of activityRows) {
+    activityCells[0] = a.id
+    activityCells[1] = a.rep_id
+    activityCells[2] = a.kind
+    activityCells[3] = a.occurred_on
+    if (activityExtras.length > 0) putExtras(activityCells, ACTIVITY_COLUMNS.length, a, activityExtras)
+    activityReader.row(activityCells, ++line)
+  }
+  const activities = activityReader.finish()
 
   const quotaRows = await db.query<Record<string, unknown>>(
     `select rep_id, period, metric, amount::text as amount from quotas
@@ -206,13 +241,13 @@ function feed<T>(reader: RowReader<T>, rows: readonly (readonly string[])[]): T 
 
 const text = (v: unknown): string => (v === null || v === undefined ? '' : String(v))
 
-function fieldsOf(row: Record<string, unknown>): Record<string, unknown> {
+function fieldsOf(row: { fields?: unknown }): Record<string, unknown> {
   const f = row.fields
   if (f === null || f === undefined) return {}
   return typeof f === 'string' ? (JSON.parse(f) as Record<string, unknown>) : (f as Record<string, unknown>)
 }
 
-function extraKeys(rows: readonly Record<string, unknown>[], canonical: readonly string[]): string[] {
+function extraKeys(rows: readonly { fields?: unknown }[], canonical: readonly string[]): string[] {
   const keys = new Set<string>()
   for (const row of rows) for (const k of Object.keys(fieldsOf(row))) if (!canonical.includes(k)) keys.add(k)
   return [...keys].sort()
@@ -223,8 +258,28 @@ function extras(row: Record<string, unknown>, keys: readonly string[]): string[]
   return keys.map((k) => text(f[k]))
 }
 
+/** The row's fields under `keys` into cells from `at` on ('' when absent), as `text` writes them. */
+function putExtras(cells: string[], at: number, row: { fields: unknown }, keys: readonly string[]): void {
+  const f = fieldsOf(row)
+  for (let k = 0; k < keys.length; k++) cells[at + k] = text(f[keys[k] as string])
+}
+
+/**
+ * The text of a number of minor units as formatMoney writes it with `digits` decimals (digits
+ * padded with zeros to one more than `digits`, the point set `digits` places from the right).
+ */
+function formatMinor(minor: string, digits: number): string {
+  if (!Number.isInteger(digits) || digits < 0) return formatMoney(BigInt(minor), digits)
+  if (digits === 0) return minor
+  const neg = minor.charCodeAt(0) === 45
+  const text = (neg ? minor.slice(1) : minor).padStart(digits + 1, '0')
+  const cut = text.length - digits
+  return (neg ? '-' : '') + text.slice(0, cut) + '.' + text.slice(cut)
+}
+
 /** Millionths of a deal as a percentage with at most 4 decimals (333300 → "33.33"). */
 function formatShare(micro: number): string {
+  if (micro === 1_000_000) return '100'
   const whole = Math.floor(micro / 10_000)
   const frac = String(micro % 10_000)
     .padStart(4, '0')
