@@ -13,7 +13,8 @@ import { loadRecords, type LoadRange } from './load-records.ts'
 // what it returns must be exactly what the deals reader makes of the cells as they were written
 // before, one query per table, every credit `rep:percent` in rep order, money by formatMoney.
 
-const REPS = ['r1', 'r2', 'r3', 'r4']
+// A rep id with a comma: no file can hold it unquoted, the database can.
+const REPS = ['r1', 'r2', 'r3', 'r4', 'r5,x']
 
 const plan: Plan = {
   id: 'p',
@@ -96,6 +97,7 @@ const deal: fc.Arbitrary<StoredDeal> = fc.record({
       arbitrary: pick<(readonly [string, number])[]>(
         [['r1', 1_000_000]],
         [['r4', 1_000_000]],
+        [['r5,x', 1_000_000]],
         [
           ['r2', 600_000],
           ['r1', 400_000],
