@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { resolveSession } from '../../app/auth/sessions.ts'
+import { resolveSession, type SessionResult } from '../../app/auth/sessions.ts'
 import { noteApiTokenUse, resolveApiToken } from '../../app/auth/tokens.ts'
 import { DomainError } from '../../core/domain-error.ts'
 import { markSessionExpired, ROLES, type Role, type ServerDeps } from './context.ts'
@@ -19,11 +19,26 @@ const sameText = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-/** Route config: `{ csrf: false }` for the sign-in routes that do not act through a session. */
+/**
+ * Route config: `{ csrf: false }` for the sign-in routes that do not act through a session;
+ * `{ sessionInRoute: true }` for a route that reads a session cookie's row together with its own
+ * data (one round trip): the hook leaves a GET or HEAD with a session cookie (and no API token) to
+ * the route, which must call `signInWithSession` before anything needs the principal (until then
+ * the request has none, so any role check refuses it).
+ */
 declare module 'fastify' {
   interface FastifyContextConfig {
     csrf?: boolean
+    sessionInRoute?: boolean
   }
+}
+
+/** The session cookies whose look-up the hook left to the route. */
+const deferredSessions = new WeakMap<FastifyRequest, string>()
+
+/** The session cookie the sign-in hook left to this route to look up, if it did. */
+export function deferredSessionOf(request: FastifyRequest): string | undefined {
+  return deferredSessions.get(request)
 }
 
 /**
@@ -54,29 +69,48 @@ export function authenticate(deps: ServerDeps) {
     }
     const cookie = request.cookies[SESSION_COOKIE]
     if (cookie === undefined || cookie === '') return
-    const session = await resolveSession(deps.db, cookie, deps.now())
-    if (!session.ok) {
-      if (session.reason === 'expired') markSessionExpired(request)
-      clearSessionCookies(reply, deps)
+    if (request.routeOptions.config.sessionInRoute === true && SAFE_METHODS.has(request.method)) {
+      deferredSessions.set(request, cookie)
       return
     }
-    if (!SAFE_METHODS.has(request.method) && request.routeOptions.config.csrf !== false) {
-      const header = request.headers[CSRF_HEADER]
-      if (typeof header !== 'string' || !sameText(header, csrfTokenFor(cookie))) {
-        throw new DomainError(
-          'auth.csrf',
-          `A signed-in change needs the ${CSRF_HEADER} header (the ft_csrf cookie).`,
-        )
-      }
+    signInWithSession(request, reply, deps, cookie, await resolveSession(deps.db, cookie, deps.now()))
+  }
+}
+
+/**
+ * The rules of a session cookie once its row was judged (`resolveSession`, `judgeSession`), for
+ * the sign-in hook and the routes it leaves the look-up to: an unknown or expired session clears
+ * the cookies (an expired one is told so); an unsafe method needs the CSRF header; a live one
+ * becomes `request.principal`.
+ */
+export function signInWithSession(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: ServerDeps,
+  cookie: string,
+  session: SessionResult,
+): void {
+  if (!session.ok) {
+    if (session.reason === 'expired') markSessionExpired(request)
+    clearSessionCookies(reply, deps)
+    return
+  }
+  if (!SAFE_METHODS.has(request.method) && request.routeOptions.config.csrf !== false) {
+    const header = request.headers[CSRF_HEADER]
+    if (typeof header !== 'string' || !sameText(header, csrfTokenFor(cookie))) {
+      throw new DomainError(
+        'auth.csrf',
+        `A signed-in change needs the ${CSRF_HEADER} header (the ft_csrf cookie).`,
+      )
     }
-    const person = session.person
-    request.principal = {
-      personId: person.personId,
-      orgId: person.orgId,
-      role: asRole(person.role),
-      repId: person.repId,
-      via: 'session',
-      scopes: SESSION_SCOPES,
-    }
+  }
+  const person = session.person
+  request.principal = {
+    personId: person.personId,
+    orgId: person.orgId,
+    role: asRole(person.role),
+    repId: person.repId,
+    via: 'session',
+    scopes: SESSION_SCOPES,
   }
 }

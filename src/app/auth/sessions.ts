@@ -46,26 +46,43 @@ export async function createSession(
   return { token, expiresAt }
 }
 
+/** A row of `auth_session` (migration 0005): the session and its person, whatever its state. */
+export interface SessionRow {
+  org_id: string
+  person_id: string
+  role: string
+  rep_id: string | null
+  last_seen_at: unknown
+  expires_at: unknown
+  revoked_at: unknown
+  disabled: boolean
+}
+
+/** What a session cookie gives: its person, or why there is none. */
+export type SessionResult = { ok: true; person: SessionPerson } | { ok: false; reason: 'unknown' | 'expired' }
+
 /**
  * The person of a session cookie, or why there is none: unknown, revoked, idle too long or past its
  * absolute end. A live session's last_seen_at moves forward.
  */
-export async function resolveSession(
-  db: Database,
-  token: string,
-  now: Date,
-): Promise<{ ok: true; person: SessionPerson } | { ok: false; reason: 'unknown' | 'expired' }> {
+export async function resolveSession(db: Database, token: string, now: Date): Promise<SessionResult> {
   const id = sha256Hex(token)
-  const [row] = await db.query<{
-    org_id: string
-    person_id: string
-    role: string
-    rep_id: string | null
-    last_seen_at: unknown
-    expires_at: unknown
-    revoked_at: unknown
-    disabled: boolean
-  }>('select * from auth_session($1)', [id])
+  const [row] = await db.query<SessionRow>('select * from auth_session($1)', [id])
+  return judgeSession(db, id, row, now)
+}
+
+/**
+ * The rules of a session's row, wherever it was read (`resolveSession`, or a read that brought the
+ * row along with its own: `sessionReadSql`): no row, revoked or a disabled person is unknown; idle
+ * too long or past its absolute end is expired; a live one has its last_seen_at moved forward (at
+ * most once a minute, requests in flight sharing the write).
+ */
+export async function judgeSession(
+  db: Database,
+  id: string,
+  row: SessionRow | undefined,
+  now: Date,
+): Promise<SessionResult> {
   if (row === undefined || row.revoked_at !== null || row.disabled) return { ok: false, reason: 'unknown' }
   const lastSeen = toDate(row.last_seen_at).getTime()
   if (now.getTime() >= toDate(row.expires_at).getTime() || now.getTime() - lastSeen >= SESSION_IDLE_MS) {
@@ -90,6 +107,32 @@ export async function resolveSession(
     ok: true,
     person: { orgId: row.org_id, personId: row.person_id, role: row.role, repId: row.rep_id },
   }
+}
+
+/** An instant as written into SQL text: only the shape `toISOString` gives. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
+/**
+ * A session cookie's look-up as SQL text, for a read that brings the session's row along with its
+ * own data in one statement (the progress route: docs/adr/0011-progress-under-load.md). Only
+ * literals this function made go into the text: the cookie's SHA-256 (hex) and instants.
+ * - `id`: the session's id (what `judgeSession` takes);
+ * - `row`: a select of the session's `auth_session` row (none when there is no such session);
+ * - `liveOrg`: a scalar subquery, the organization of the session when it is live at `now` (not
+ *   revoked, its person not disabled, neither idle too long nor past its end), else null: the scope
+ *   a read runs in, so that no other session's read sees any organization's rows.
+ * The row read must still be judged by `judgeSession` (the reason, the touch).
+ */
+export function sessionReadSql(token: string, now: Date): { id: string; row: string; liveOrg: string } {
+  const id = sha256Hex(token)
+  const at = now.toISOString()
+  const idleEdge = new Date(now.getTime() - SESSION_IDLE_MS).toISOString()
+  if (!/^[0-9a-f]{64}$/.test(id) || !ISO_INSTANT.test(at) || !ISO_INSTANT.test(idleEdge))
+    throw new Error('A session look-up takes a SHA-256 and instants as toISOString writes them.')
+  const row = `select * from auth_session('${id}')`
+  const liveOrg = `(select org_id from auth_session('${id}') where revoked_at is null and not disabled
+    and expires_at > '${at}'::timestamptz and last_seen_at > '${idleEdge}'::timestamptz)`
+  return { id, row, liveOrg }
 }
 
 /** Ends one session (sign-out). */

@@ -65,3 +65,22 @@ export async function readInOrgScope<T>(
   })
   return db.query<T>(`set local role ${APP_ROLE}; select set_config('app.org_id', '${orgId}', true); ${text}`)
 }
+
+/**
+ * One read in the scope of the organization that `orgOf`, a scalar subquery, names when the read
+ * starts (a session's, when only its cookie is known: `sessionReadSql` in src/app/auth/sessions.ts).
+ * The subquery is evaluated under the app's role already, so it sees only what the role may (a
+ * security definer function such as `auth_session`); when it gives null the scope is no
+ * organization and row-level security shows the read no row. `current_setting('app.org_id')` in
+ * `sql` is the organization. Both texts must be literals the caller made safe: nothing is quoted.
+ * On PostgreSQL the three statements go as one text (one round trip, one implicit transaction, as
+ * in `readInOrgScope`); elsewhere in one transaction.
+ */
+export async function readInOrgScopeOf<T>(db: Database, orgOf: string, sql: string): Promise<T[]> {
+  const scope = `set local role ${APP_ROLE}; select set_config('app.org_id', coalesce(${orgOf}, ''), true)`
+  if (db.kind === 'postgres') return db.query<T>(`${scope}; ${sql}`)
+  return db.transaction(async (tx) => {
+    await tx.exec(scope)
+    return tx.query<T>(sql)
+  })
+}

@@ -2,16 +2,20 @@ import { parseLocalDate } from '../../core/calendar/civil.ts'
 import { ZoneCalendar } from '../../core/calendar/instant.ts'
 import { DomainError } from '../../core/domain-error.ts'
 import { plansOfRecord } from '../close/plans-of-record.ts'
-import { readInOrgScope } from '../ports/org-scope.ts'
+import { readInOrgScope, readInOrgScopeOf } from '../ports/org-scope.ts'
 import type { Database, Queryable } from '../ports/sql.ts'
 import type { Plan } from '../../core/plans/plan.ts'
 import { changedReps } from './progress-changes.ts'
 import { progressReport, type RepProgress, type RepSubset } from './progress.ts'
 
-/** How many audit entries a version counts before its floor moves up (a full recompute then). */
-const FLOOR_SPAN = 2_000n
-/** How far below the last audit id a new floor lies (entries that commit out of id order). */
-const FLOOR_MARGIN = 500n
+/**
+ * The floor of a version lies FLOOR_MARGIN below the last audit id rounded down to a multiple of
+ * FLOOR_SPAN (derived from the last id alone, in SQL, so a read needs no state of the organization
+ * before it knows which organization it is: `peekAs`). The margin keeps entries that commit out of
+ * id order counted; the floor moves up (a full recompute) once every FLOOR_SPAN ids.
+ */
+const FLOOR_SPAN = 2_000
+const FLOOR_MARGIN = 500
 /** As-of days kept per organization and version (a request without a date is one of them). */
 const DAYS_KEPT = 16
 
@@ -23,7 +27,7 @@ export interface CachedProgress {
 }
 
 interface OrgState {
-  /** The data version: the last audit id and how many entries lie above the floor. */
+  /** The data version: its floor, the last audit id and how many entries lie above the floor. */
   version: string
   floor: bigint
   /** The ids of the entries above the floor (what the next version adds is the rest). */
@@ -73,7 +77,7 @@ export class ProgressCache {
   async lookUp(
     db: Queryable,
     args: { orgId: string; now: Date; asOf?: string; treeOf: string | null },
-  ): Promise<{ tree: readonly string[]; progress: () => Promise<CachedProgress> }> {
+  ): Promise<Peeked> {
     if (args.asOf !== undefined && parseLocalDate(args.asOf) === null)
       throw new DomainError('report.bad_date', `"${args.asOf}" is not a date (YYYY-MM-DD).`, {
         asOf: args.asOf,
@@ -92,7 +96,7 @@ export class ProgressCache {
   async peek(
     db: Database,
     args: { orgId: string; now: Date; asOf?: string; treeOf: string | null },
-  ): Promise<{ tree: readonly string[]; progress: () => Promise<CachedProgress> } | undefined> {
+  ): Promise<Peeked | undefined> {
     const known = this.orgs.get(args.orgId)
     if (known === undefined || (args.asOf !== undefined && parseLocalDate(args.asOf) === null))
       return undefined
@@ -100,12 +104,52 @@ export class ProgressCache {
       db,
       args.orgId,
       args.treeOf === null ? VERSION_SQL : VERSION_AND_TREE_SQL,
-      args.treeOf === null ? [args.orgId, known.floor] : [args.orgId, known.floor, args.treeOf],
+      args.treeOf === null ? [args.orgId] : [args.orgId, args.treeOf],
     )
-    if (known.version !== `${BigInt(row?.top ?? '0')}:${row?.above ?? ''}`) return undefined
+    return row === undefined ? undefined : this.kept(known, row, args)
+  }
+
+  /**
+   * `peek` for a request whose organization is not known yet: `scope.row` selects one row that
+   * names it and who asks (`org_id`, `role`, `rep_id`: a session's, `sessionReadSql`), `scope.orgOf`
+   * is a scalar subquery giving the organization to read in (null: none). The row, the data version
+   * and, when the row's role is `manager`, the tree under its rep are read in one statement
+   * (`readInOrgScopeOf`: one round trip on PostgreSQL). Gives the row as read (undefined: none),
+   * and the kept progress when the scope was the row's organization and the version is the kept
+   * one. The caller decides whether the row may see anything before using either.
+   */
+  async peekAs<R extends { org_id: string; role: string; rep_id: string | null }>(
+    db: Database,
+    scope: { row: string; orgOf: string },
+    args: { now: Date; asOf?: string },
+  ): Promise<{ row: R | undefined; peeked: Peeked | undefined }> {
+    const [found] = await readInOrgScopeOf<R & VersionRow & { scope_org: string }>(
+      db,
+      scope.orgOf,
+      versionAsSql(scope.row),
+    )
+    if (found === undefined) return { row: undefined, peeked: undefined }
+    const { scope_org: scopeOrg, top, floor, above, tree, ...row } = found
+    const known = this.orgs.get(found.org_id)
+    const peeked =
+      known === undefined ||
+      scopeOrg !== found.org_id ||
+      (args.asOf !== undefined && parseLocalDate(args.asOf) === null)
+        ? undefined
+        : await this.kept(known, { top, floor, above, tree: tree ?? [] }, args)
+    return { row: row as unknown as R, peeked }
+  }
+
+  /** The progress kept for the version read and the request's day, if any. */
+  private async kept(
+    known: OrgState,
+    row: VersionRow,
+    args: { now: Date; asOf?: string },
+  ): Promise<Peeked | undefined> {
+    if (known.version !== versionOf(row)) return undefined
     const kept = known.days.get(await dayKey(known, args))
     if (kept === undefined) return undefined
-    return { tree: row?.tree ?? [], progress: () => kept }
+    return { tree: row.tree ?? [], progress: () => kept }
   }
 
   private async dayOf(
@@ -138,28 +182,30 @@ export class ProgressCache {
     treeOf: string | null,
   ): Promise<{ state: OrgState; tree: readonly string[] }> {
     const known = this.orgs.get(orgId)
-    const floor = known === undefined ? null : known.floor.toString()
     const [row] = await db.query<VersionRow>(
       treeOf === null ? VERSION_SQL : VERSION_AND_TREE_SQL,
-      treeOf === null ? [orgId, floor] : [orgId, floor, treeOf],
+      treeOf === null ? [orgId] : [orgId, treeOf],
     )
     const tree = row?.tree ?? []
+    if (row !== undefined && known !== undefined && known.version === versionOf(row))
+      return { state: known, tree }
     const top = BigInt(row?.top ?? '0')
-    if (known !== undefined && known.version === `${top}:${row?.above ?? ''}`) return { state: known, tree }
-    return { state: await this.next(db, orgId, known, top), tree }
+    const floor = BigInt(row?.floor ?? '0')
+    return { state: await this.next(db, orgId, known, top, floor), tree }
   }
 
-  /** The state of a new data version (`top` its last audit id), built on the known one. */
+  /**
+   * The state of a new data version (`top` its last audit id, `floor` the one the version read
+   * derived from it), built on the known one when the floor is the same.
+   */
   private async next(
     db: Queryable,
     orgId: string,
     known: OrgState | undefined,
     top: bigint,
+    floor: bigint,
   ): Promise<OrgState> {
-    // A new floor well below the top when there is none or the old one is far behind: an entry
-    // whose id was taken before the top's but that committed after it is still counted.
-    const fresh = known === undefined || top - known.floor >= FLOOR_SPAN
-    const floor = fresh ? (top > FLOOR_MARGIN ? top - FLOOR_MARGIN : 0n) : known.floor
+    const fresh = known === undefined || known.floor !== floor
     const entries = await db.query<AuditRow>(
       `select id::text as id, action, at::text as at, after->>'kind' as kind, after->>'import_id' as import_id
          from audit_log where org_id = $1 and id > $2`,
@@ -167,7 +213,7 @@ export class ProgressCache {
     )
     const last = entries.reduce((m, e) => (BigInt(e.id) > m ? BigInt(e.id) : m), top)
     const state: OrgState = {
-      version: `${last}:${entries.length}`,
+      version: `${floor}:${last}:${entries.length}`,
       floor,
       seen: new Set(entries.map((e) => e.id)),
       plans: Promise.resolve([]),
@@ -252,23 +298,52 @@ function calendarOf(zone: string): ZoneCalendar {
 
 interface VersionRow {
   top: string | null
+  floor: string | null
   above: string | null
   tree?: string[]
 }
 
-/** The data version: the organization's last audit id and how many entries lie above a floor. */
-const VERSION_SQL = `select (select max(id) from audit_log where org_id = $1)::text as top,
-  (select count(*) from audit_log where org_id = $1 and id > $2)::text as above`
+/** What a peek and a version's state compare. */
+export interface Peeked {
+  tree: readonly string[]
+  progress: () => Promise<CachedProgress>
+}
 
-/** The data version and the tree of reps under $3 (src/adapters/http/scope.ts visibleReps's). */
-const VERSION_AND_TREE_SQL = `with recursive tree (id) as (
-    select id from reps where org_id = $1 and id = $3
+const versionOf = (row: VersionRow): string => `${row.floor ?? ''}:${row.top ?? ''}:${row.above ?? ''}`
+
+/** The version's columns (`top`, `floor`, `above`) over `versionFrom(org)`. */
+const versionColumns = (org: string): string => `v.top::text as top, v.floor::text as floor,
+  (select count(*) from audit_log a where a.org_id = ${org} and a.id > v.floor)::text as above`
+/** The organization's last audit id and the floor derived from it. */
+const versionFrom = (org: string): string => `(select t.top,
+    greatest(t.top - t.top % ${FLOOR_SPAN} - ${FLOOR_MARGIN}, 0) as floor
+    from (select coalesce(max(id), 0) as top from audit_log where org_id = ${org}) t) v`
+
+/** The data version: the organization's last audit id, its floor and how many entries lie above it. */
+const VERSION_SQL = `select ${versionColumns('$1')} from ${versionFrom('$1')}`
+
+/** The tree of reps under one (src/adapters/http/scope.ts visibleReps's), from `start`. */
+const treeCte = (org: string, start: string): string => `tree (id) as (
+    ${start}
     union
-    select r.id from reps r join tree t on r.manager = t.id where r.org_id = $1
-  )
-  select (select max(id) from audit_log where org_id = $1)::text as top,
-    (select count(*) from audit_log where org_id = $1 and id > $2)::text as above,
-    array(select id from tree order by id) as tree`
+    select r.id from reps r join tree t on r.manager = t.id where r.org_id = ${org}
+  )`
+
+/** The data version and the tree of reps under $2. */
+const VERSION_AND_TREE_SQL = `with recursive ${treeCte('$1', 'select id from reps where org_id = $1 and id = $2')}
+  select ${versionColumns('$1')}, array(select id from tree order by id) as tree from ${versionFrom('$1')}`
+
+/**
+ * `peekAs`'s read: the row `rowSql` selects (`who`), the scope's organization, the data version and
+ * the tree under `who.rep_id` when `who.role` is `manager`, in the organization the scope set.
+ */
+function versionAsSql(rowSql: string): string {
+  const org = `current_setting('app.org_id', true)`
+  const start = `select r.id from reps r join who on r.id = who.rep_id where r.org_id = ${org} and who.role = 'manager'`
+  return `with recursive who as (${rowSql}), ${treeCte(org, start)}
+  select who.*, ${org} as scope_org, ${versionColumns(org)}, array(select id from tree order by id) as tree
+    from who, ${versionFrom(org)}`
+}
 
 const caches = new WeakMap<object, ProgressCache>()
 

@@ -1,9 +1,12 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { type CachedProgress, progressCacheOf, progressOf } from '../../../app/progress/progress-cache.ts'
+import { judgeSession, sessionReadSql, type SessionRow } from '../../../app/auth/sessions.ts'
+import { type Peeked, progressCacheOf, progressOf } from '../../../app/progress/progress-cache.ts'
 import type { RepProgress } from '../../../app/progress/progress.ts'
 import { DomainError } from '../../../core/domain-error.ts'
 import { formatMoney, formatMoneyForPeople, getCurrency } from '../../../core/money/money.ts'
 import { formatFixed, type Rational } from '../../../core/money/rational.ts'
+import { deferredSessionOf, signInWithSession } from '../authenticate.ts'
 import { orgTx, principalOf, requireRole, ROLES, type ServerDeps, type ZodApp } from '../context.ts'
 import { errors, localDate } from '../schemas.ts'
 import { minorToJson, visibleRepsGiven } from '../scope.ts'
@@ -55,19 +58,26 @@ const repProgress = z
 
 type RepProgressJson = z.infer<typeof repProgress>
 
-/** The JSON of each cached progress, made once (the cache keeps the same objects per version). */
-const jsonCache = new WeakMap<RepProgress, RepProgressJson>()
+const query = z.object({ rep: z.string().optional(), asOf: localDate.optional() })
+type Query = z.infer<typeof query>
 
-function toJson(p: RepProgress): RepProgressJson {
-  let out = jsonCache.get(p)
+/**
+ * The JSON text of each cached progress, made and checked against the response's schema once (the
+ * cache keeps the same objects per version): a response is these texts joined, sent as they are
+ * (no serialization per request). The text is what the route's zod serializer would write.
+ */
+const textCache = new WeakMap<RepProgress, string>()
+
+function toText(p: RepProgress): string {
+  let out = textCache.get(p)
   if (out === undefined) {
-    out = toJsonOnce(p)
-    jsonCache.set(p, out)
+    out = JSON.stringify(repProgress.parse(toJson(p)))
+    textCache.set(p, out)
   }
   return out
 }
 
-function toJsonOnce(p: RepProgress): RepProgressJson {
+function toJson(p: RepProgress): RepProgressJson {
   const currency = getCurrency(p.currency)
   return {
     rep: p.rep,
@@ -113,18 +123,47 @@ function toJsonOnce(p: RepProgress): RepProgressJson {
  * tree; owner, admin and finance everyone.
  */
 export async function progressRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
+  const cache = progressCacheOf(deps.db)
+  /** What the session's combined read found kept, by request (only once the session was accepted). */
+  const peekedBy = new WeakMap<FastifyRequest, Peeked | undefined>()
+
+  /**
+   * The sign-in of a session cookie, which the sign-in hook left to this route (`sessionInRoute`):
+   * the session's row and the data version (and a manager's tree) in one statement, in the scope of
+   * the session's organization when the session is live (`sessionReadSql`, `ProgressCache.peekAs`);
+   * then the same rules as the hook (`judgeSession`, `signInWithSession`): expiry, sign-out, a
+   * disabled person, the last_seen_at touch. API tokens and requests without a cookie went through
+   * the hook as on every route.
+   */
+  const signIn = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const cookie = deferredSessionOf(request)
+    if (cookie === undefined) return
+    const now = deps.now()
+    const session = sessionReadSql(cookie, now)
+    // The query string was checked (the schema) before any preHandler.
+    const asOf = (request.query as Query).asOf
+    const { row, peeked } = await cache.peekAs<SessionRow>(
+      deps.db,
+      { row: session.row, orgOf: session.liveOrg },
+      { now, ...(asOf === undefined ? {} : { asOf }) },
+    )
+    signInWithSession(request, reply, deps, cookie, await judgeSession(deps.db, session.id, row, now))
+    if (request.principal !== null) peekedBy.set(request, peeked)
+  }
+
   app.get(
     '/progress',
     {
-      preHandler: requireRole(...ROLES),
+      config: { sessionInRoute: true },
+      preHandler: [signIn, requireRole(...ROLES)],
       schema: {
         tags: ['progress'],
         summary: 'Progress, pace and what is at stake in the open period (as of today or a date)',
-        querystring: z.object({ rep: z.string().optional(), asOf: localDate.optional() }),
+        querystring: query,
         response: { 200: z.object({ items: z.array(repProgress) }), ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const principal = principalOf(request)
       const rep = request.query.rep ?? (principal.role === 'rep' ? (principal.repId ?? undefined) : undefined)
       const args = {
@@ -134,26 +173,27 @@ export async function progressRoutes(app: ZodApp, deps: ServerDeps): Promise<voi
         // A manager's tree (visibleReps's) is read in the same statement as the data version.
         treeOf: principal.role === 'manager' ? principal.repId : null,
       }
-      const cache = progressCacheOf(deps.db)
-      const answer = async (found: {
-        tree: readonly string[]
-        progress: () => Promise<CachedProgress>
-      }): Promise<{ items: RepProgressJson[] }> => {
+      const answer = async (found: Peeked): Promise<string> => {
         const visible = visibleRepsGiven(principal, found.tree)
         if (rep !== undefined && visible !== null && !visible.includes(rep))
           throw new DomainError('auth.forbidden', `You may not see the rep "${rep}".`, { repId: rep })
         const cached = await found.progress()
         const seen = visible === null ? null : new Set(visible)
-        return {
-          items: progressOf(cached, rep)
-            .filter((r) => seen === null || seen.has(r.rep))
-            .map(toJson),
-        }
+        const items = progressOf(cached, rep)
+          .filter((r) => seen === null || seen.has(r.rep))
+          .map(toText)
+        return `{"items":[${items.join(',')}]}`
       }
-      // Kept for the data version: one statement read, no transaction, no engine run.
-      const kept = await cache.peek(deps.db, args)
-      if (kept !== undefined) return answer(kept)
-      return orgTx(request, deps, async (tx) => answer(await cache.lookUp(tx, args)))
+      // Kept for the data version: read with the session (signIn) or in one statement, no
+      // transaction, no engine run.
+      const kept = peekedBy.has(request) ? peekedBy.get(request) : await cache.peek(deps.db, args)
+      const text =
+        kept !== undefined
+          ? await answer(kept)
+          : await orgTx(request, deps, async (tx) => answer(await cache.lookUp(tx, args)))
+      // The items' texts were checked against the schema when made: sent as they are, not
+      // serialized again. (A plain reply's type: the schema's typing wants the object itself.)
+      return (reply as unknown as FastifyReply).type('application/json; charset=utf-8').send(text)
     },
   )
 }
