@@ -1,9 +1,11 @@
 import type { Command } from 'commander'
 import { pino } from 'pino'
 import type { Database } from '../../app/ports/sql.ts'
+import { startWhatIfWarmUp, warmingAfterClose, type WhatIfWarmUp } from '../../app/what-if/warm-up.ts'
 import { openDatabase } from '../db/open-database.ts'
 import { buildServer } from '../http/build-server.ts'
 import { openMailer } from '../mail/open-mailer.ts'
+import { defaultJobHandlers } from '../jobs/job-handlers.ts'
 import { startJobs, type JobRunner } from '../jobs/start-jobs.ts'
 import type { Io } from './main.ts'
 
@@ -52,12 +54,18 @@ export async function serveCommand(opts: ServeOptions, io: Io): Promise<number> 
     ...(mailer === null ? {} : { sendMail: async (message) => void (await mailer.send(message)) }),
   })
   let jobs: JobRunner | null = null
+  let warmUp: WhatIfWarmUp | null = null
   try {
     await app.listen({ port, host })
+    // The what-if's window read in the background, now and after each close (ADR 0012).
+    warmUp = startWhatIfWarmUp(db, {
+      onError: (error, orgId) => log.warn({ err: error, orgId }, "warming the what-if's window failed"),
+    })
     if (opts.jobs !== false) {
       jobs = await startJobs({
         db,
         now: () => new Date(),
+        handlers: warmingAfterClose(defaultJobHandlers(), db),
         onError: (error) => log.error({ err: error }, 'background job failed'),
       })
       log.info({ backend: jobs.backend }, 'running background jobs')
@@ -65,6 +73,7 @@ export async function serveCommand(opts: ServeOptions, io: Io): Promise<number> 
   } catch (error) {
     io.stderr(`Cannot start on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}\n`)
     await app.close()
+    await warmUp?.stop()
     await jobs?.stop()
     await db.close()
     return 1
@@ -83,6 +92,7 @@ export async function serveCommand(opts: ServeOptions, io: Io): Promise<number> 
       void app
         .close()
         .catch((error: unknown) => log.error({ err: error }, 'closing the server failed'))
+        .then(() => warmUp?.stop())
         .then(() => jobs?.stop())
         .catch((error: unknown) => log.error({ err: error }, 'stopping the jobs failed'))
         .then(() => {

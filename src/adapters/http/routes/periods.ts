@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { closePeriod, type CloseOutcome } from '../../../app/close/close-period.ts'
 import { reopenPeriod } from '../../../app/close/reopen-period.ts'
+import { warmAfterClose } from '../../../app/what-if/warm-up.ts'
 import type { ResultJson } from '../../../core/engine/result-json.ts'
 import { orgTx, principalOf, requireRole, ROLES, type ServerDeps, type ZodApp } from '../context.ts'
 import { orgDatabase } from '../org-database.ts'
@@ -126,6 +127,7 @@ export async function periodRoutes(app: ZodApp, deps: ServerDeps): Promise<void>
           now: deps.now(),
           dryRun,
         })
+        if (!dryRun) warmAfterClose(deps.db, principal.orgId)
         return toOutcome(out, await orgTx(request, deps, (tx) => visibleReps(tx, principal)))
       },
     )
