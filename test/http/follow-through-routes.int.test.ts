@@ -267,6 +267,15 @@ describe('outcomes over HTTP', () => {
     expect(await refusal(rep, 'POST', `/api/outcomes/${r05.id}/approve`)).toEqual([403, 'auth.forbidden'])
     const waived = await json<Outcome>(owner, 'POST', `/api/outcomes/${r05.id}/approve`)
     expect([waived.state, waived.waivedBy]).toEqual(['waived', await personId(owner)])
+    // The report people read names the approver, not their id.
+    const me = await json<{ name: string; email: string }>(owner, 'GET', '/api/auth/me')
+    const unenforced = await json<{ misses: { rep: string; period: string; waivedBy: string | null }[] }>(
+      owner,
+      'GET',
+      '/api/reports/unenforced',
+    )
+    const shown = unenforced.misses.find((m) => m.rep === 'r05' && m.period === '2026-02')
+    expect(shown?.waivedBy).toBe(me.name === '' ? me.email : me.name)
     const { events } = await json<{ events: { action: string; actor: string }[] }>(
       manager,
       'GET',

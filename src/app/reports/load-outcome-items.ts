@@ -8,6 +8,7 @@ import { localDateOf, orgTimeZone } from './report-context.ts'
 export interface LoadedOutcome extends OutcomeItem {
   readonly repName: string
   readonly waiveReason: string | null
+  /** Who approved the waiver, for people: their name (or email; the id when not a person). */
   readonly waivedBy: string | null
 }
 
@@ -47,10 +48,12 @@ export async function loadOutcomeItems(db: Queryable, orgId: string): Promise<Lo
   const zone = await orgTimeZone(db, orgId)
   const rows = await db.query<OutcomeRow>(
     `select o.id, o.period, o.rep_id, o.rule, o.effect, o.effects, o.detail, o.state, o.due_on::text as due_on,
-            o.owner, o.applied_at, o.waived_at, o.opened_at, c.finished_at as closed_at, o.waive_reason, o.waived_by,
+            o.owner, o.applied_at, o.waived_at, o.opened_at, c.finished_at as closed_at, o.waive_reason,
+            coalesce(nullif(w.name, ''), w.email, o.waived_by) as waived_by,
             r.team, r.manager, r.name as rep_name, res.result -> 'lines' as lines
        from outcomes o
        left join reps r on r.org_id = o.org_id and r.id = o.rep_id
+       left join people w on w.org_id = o.org_id and w.id = o.waived_by
        left join close_runs c on c.org_id = o.org_id and c.id = o.close_id
        left join results res on res.org_id = o.org_id and res.close_id = o.close_id and res.rep_id = o.rep_id
       where o.org_id = $1 and o.state <> 'void'
