@@ -67,8 +67,13 @@ export type SessionResult = { ok: true; person: SessionPerson } | { ok: false; r
  */
 export async function resolveSession(db: Database, token: string, now: Date): Promise<SessionResult> {
   const id = sha256Hex(token)
+  return judgeSession(db, id, await sessionRowOf(db, id), now)
+}
+
+/** A session's row by its id (the cookie's SHA-256), whatever its state (`auth_session`). */
+export async function sessionRowOf(db: Database, id: string): Promise<SessionRow | undefined> {
   const [row] = await db.query<SessionRow>('select * from auth_session($1)', [id])
-  return judgeSession(db, id, row, now)
+  return row
 }
 
 /**
@@ -117,11 +122,13 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
  * own data in one statement (the progress route: docs/adr/0011-progress-under-load.md). Only
  * literals this function made go into the text: the cookie's SHA-256 (hex) and instants.
  * - `id`: the session's id (what `judgeSession` takes);
- * - `row`: a select of the session's `auth_session` row (none when there is no such session);
  * - `liveOrg`: a scalar subquery, the organization of the session when it is live at `now` (not
  *   revoked, its person not disabled, neither idle too long nor past its end), else null: the scope
- *   a read runs in, so that no other session's read sees any organization's rows.
- * The row read must still be judged by `judgeSession` (the reason, the touch).
+ *   a read runs in, so that no other session's read sees any organization's rows;
+ * - `row`: a select of the session's row as `auth_session` has it, read in that scope (row-level
+ *   security applies): none when the session is not live (or unknown); `sessionRowOf` then reads
+ *   it whatever its state, so that `judgeSession` can say why (the rare case: one more read).
+ * A row read must still be judged by `judgeSession` (the rules, the touch).
  */
 export function sessionReadSql(token: string, now: Date): { id: string; row: string; liveOrg: string } {
   const id = sha256Hex(token)
@@ -129,7 +136,10 @@ export function sessionReadSql(token: string, now: Date): { id: string; row: str
   const idleEdge = new Date(now.getTime() - SESSION_IDLE_MS).toISOString()
   if (!/^[0-9a-f]{64}$/.test(id) || !ISO_INSTANT.test(at) || !ISO_INSTANT.test(idleEdge))
     throw new Error('A session look-up takes a SHA-256 and instants as toISOString writes them.')
-  const row = `select * from auth_session('${id}')`
+  const row = `select s.org_id, s.person_id, p.role, p.rep_id, s.created_at, s.last_seen_at, s.expires_at,
+      s.revoked_at, p.disabled_at is not null as disabled
+    from sessions s join people p on p.org_id = s.org_id and p.id = s.person_id
+    where s.org_id = current_setting('app.org_id', true) and s.id = '${id}'`
   const liveOrg = `(select org_id from auth_session('${id}') where revoked_at is null and not disabled
     and expires_at > '${at}'::timestamptz and last_seen_at > '${idleEdge}'::timestamptz)`
   return { id, row, liveOrg }

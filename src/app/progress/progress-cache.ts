@@ -339,7 +339,7 @@ const VERSION_AND_TREE_SQL = `with recursive ${treeCte('$1', 'select id from rep
  */
 function versionAsSql(rowSql: string): string {
   const org = `current_setting('app.org_id', true)`
-  const start = `select r.id from reps r join who on r.id = who.rep_id where r.org_id = ${org} and who.role = 'manager'`
+  const start = `select id from reps where org_id = ${org} and id = (select rep_id from who where role = 'manager')`
   return `with recursive who as (${rowSql}), ${treeCte(org, start)}
   select who.*, ${org} as scope_org, ${versionColumns(org)}, array(select id from tree order by id) as tree
     from who, ${versionFrom(org)}`

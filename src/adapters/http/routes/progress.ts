@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { judgeSession, sessionReadSql, type SessionRow } from '../../../app/auth/sessions.ts'
+import { judgeSession, sessionReadSql, sessionRowOf, type SessionRow } from '../../../app/auth/sessions.ts'
 import { type Peeked, progressCacheOf, progressOf } from '../../../app/progress/progress-cache.ts'
 import type { RepProgress } from '../../../app/progress/progress.ts'
 import { DomainError } from '../../../core/domain-error.ts'
@@ -147,7 +147,14 @@ export async function progressRoutes(app: ZodApp, deps: ServerDeps): Promise<voi
       { row: session.row, orgOf: session.liveOrg },
       { now, ...(asOf === undefined ? {} : { asOf }) },
     )
-    signInWithSession(request, reply, deps, cookie, await judgeSession(deps.db, session.id, row, now))
+    // No row: the session is not live (or unknown); its row whatever its state says which.
+    const judged = await judgeSession(
+      deps.db,
+      session.id,
+      row ?? (await sessionRowOf(deps.db, session.id)),
+      now,
+    )
+    signInWithSession(request, reply, deps, cookie, judged)
     if (request.principal !== null) peekedBy.set(request, peeked)
   }
 
