@@ -60,6 +60,8 @@ describe('GET /api/progress: the session read with the data version', () => {
     expect(await repsOf(rep)).toEqual(['r01']) // computed
     expect(await repsOf(rep)).toEqual(['r01']) // kept
     expect(await repsOf(rep, '/api/progress?rep=r01')).toEqual(['r01'])
+    expect((await rep.request('HEAD', '/api/progress')).statusCode).toBe(200)
+    expect((await new Agent(server.app, null, null).request('HEAD', '/api/progress')).statusCode).toBe(401)
     for (let i = 0; i < 2; i++) {
       const other = await rep.request('GET', '/api/progress?rep=r02')
       expect(other.statusCode, other.body).toBe(403)
