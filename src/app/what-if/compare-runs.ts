@@ -95,16 +95,17 @@ export function compareRuns(args: {
   actual: ReadonlyMap<string, readonly RepRun[]>
   whatIf: ReadonlyMap<string, readonly RepRun[]>
 }): WhatIfComparison {
-  const repIds = new Set<string>()
-  for (const runs of [args.actual, args.whatIf])
-    for (const period of args.periods) for (const rep of runs.get(period) ?? []) repIds.add(rep.rep)
-  const index = (runs: ReadonlyMap<string, readonly RepRun[]>) => {
-    const out = new Map<string, RepRun>()
-    for (const [period, reps] of runs) for (const rep of reps) out.set(`${period}\u0000${rep.rep}`, rep)
-    return out
-  }
+  // Per period, each rep's run (the last one listed when a rep is listed twice).
+  const index = (runs: ReadonlyMap<string, readonly RepRun[]>) =>
+    args.periods.map((period) => {
+      const out = new Map<string, RepRun>()
+      for (const rep of runs.get(period) ?? []) out.set(rep.rep, rep)
+      return out
+    })
   const actual = index(args.actual)
   const whatIf = index(args.whatIf)
+  const repIds = new Set<string>()
+  for (const byRep of [...actual, ...whatIf]) for (const repId of byRep.keys()) repIds.add(repId)
   const rules = new Map<string, { effects: Set<string>; actual: number; whatIf: number }>()
   const countRules = (rep: RepRun | undefined, side: 'actual' | 'whatIf') => {
     for (const outcome of rep?.outcomes ?? []) {
@@ -139,9 +140,10 @@ export function compareRuns(args: {
     const periods: RepPeriodComparison[] = []
     let repActual = 0n
     let repWhatIf = 0n
-    for (const period of args.periods) {
-      const a = actual.get(`${period}\u0000${repId}`)
-      const w = whatIf.get(`${period}\u0000${repId}`)
+    for (let i = 0; i < args.periods.length; i++) {
+      const period = args.periods[i] as string
+      const a = actual[i]?.get(repId)
+      const w = whatIf[i]?.get(repId)
       if (a === undefined && w === undefined) continue
       countRules(a, 'actual')
       countRules(w, 'whatIf')
