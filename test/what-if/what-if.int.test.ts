@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closePeriod } from '../../src/app/close/close-period.ts'
-import type { Database } from '../../src/app/ports/sql.ts'
+import type { Database, Queryable } from '../../src/app/ports/sql.ts'
 import type { WhatIfComparison } from '../../src/app/what-if/compare-runs.ts'
 import { whatIf, type WhatIfResult } from '../../src/app/what-if/what-if.ts'
 import { testDatabase } from '../support/db.ts'
@@ -133,6 +133,58 @@ describe('whatIf', () => {
     expect(c.planId).toBe('msp-ae-2027')
     expect(c.reps).toHaveLength(11)
     expect(c.totals.differenceMinor).toBe(0n)
+  })
+
+  it('reads the stored results on a second connection, or on its own when none was free in time', async () => {
+    const draft = plan.replace('rate: 5%', 'rate: 10%')
+    const args = { orgId: 'acme', planText: draft, file: 'msp-ae.yaml' }
+    const alone = compared(await whatIf(db, args))
+    const isResultsRead = (sql: string) => sql.includes('from results r')
+    // Given a side database that gives a connection at once: the stored results are read once,
+    // on either (the side when it started in time), and the answer is the same.
+    let reads = 0
+    const counting = (q: Queryable): Queryable => ({
+      query: (sql, params) => {
+        if (isResultsRead(sql)) reads++
+        return q.query(sql, params)
+      },
+      exec: (sql) => q.exec(sql),
+    })
+    const side: Database = {
+      kind: db.kind,
+      query: (sql, params) => db.query(sql, params),
+      exec: (sql) => db.exec(sql),
+      close: async () => undefined,
+      transaction: (fn) => db.transaction((tx) => fn(counting(tx))),
+    }
+    expect(compared(await whatIf(counting(db), { ...args, side }))).toEqual(alone)
+    expect(reads).toBe(1)
+    // Given a side database whose every connection is busy until the what-if answered: the
+    // what-if does not wait for it, and the side read, once it gets one, reads nothing.
+    let free!: () => void
+    const busy = new Promise<void>((resolve) => (free = resolve))
+    const sideSql: string[] = []
+    const sideTx: Queryable = {
+      query: async (sql) => {
+        sideSql.push(sql)
+        return []
+      },
+      exec: async (sql) => {
+        sideSql.push(sql)
+      },
+    }
+    const starved: Database = {
+      ...side,
+      transaction: async (fn) => {
+        await busy
+        return fn(sideTx)
+      },
+    }
+    expect(compared(await whatIf(db, { ...args, side: starved }))).toEqual(alone)
+    free()
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(sideSql.length).toBeGreaterThan(0)
+    expect(sideSql.filter(isResultsRead)).toEqual([])
   })
 
   it('runs over the last N closed periods only', async () => {

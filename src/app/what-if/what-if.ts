@@ -8,7 +8,8 @@ import type { Plan } from '../../core/plans/plan.ts'
 import type { PeriodKind } from '../../core/calendar/period.ts'
 import { loadRecords, type LoadRange, type LoadResult } from '../close/load-records.ts'
 import { plansOfRecord, type PlanOfRecord } from '../close/plans-of-record.ts'
-import type { Queryable } from '../ports/sql.ts'
+import { withOrgScope } from '../ports/org-scope.ts'
+import type { Database, Queryable } from '../ports/sql.ts'
 import {
   compareRuns,
   repRunOfJson,
@@ -30,6 +31,12 @@ export interface WhatIfArgs {
   readonly replaces?: string
   /** Where the records of the window are kept between runs (the server's); read afresh without. */
   readonly cache?: WhatIfRecordsCache
+  /**
+   * The database itself (PostgreSQL, with a pool of connections): the stored results of the
+   * closes are then read in a transaction of their own, in the organization's scope, while the
+   * records are read on `db` (ADR 0012). Without it (PGlite, tests) they are read on `db` after.
+   */
+  readonly side?: Database
 }
 
 /** The closed periods a what-if runs over and the records it reads for them. */
@@ -88,6 +95,7 @@ export async function whatIf(db: Queryable, args: WhatIfArgs): Promise<WhatIfRes
 
   const window = await whatIfWindow(db, args.orgId, draft.period, count, countsActivities(draft))
   const { keys } = window
+  const actualRead = storedResults(db, args.side, args.orgId, keys, target)
   const loaded = await loadWindow(db, args.orgId, published, window, args.cache)
   if (!loaded.ok)
     throw new DomainError('whatif.bad_data', 'The data in the database does not check.', {
@@ -104,18 +112,7 @@ export async function whatIf(db: Queryable, args: WhatIfArgs): Promise<WhatIfRes
       .map((p) => [p.period, p.reps.map(repRunOfResult)]),
   )
 
-  // Only what the comparison reads of each stored result: its payout, lines and outcomes.
-  const actual = await db.query<{ rep_id: string; period: string; result: unknown }>(
-    `select r.rep_id, r.period,
-            jsonb_build_object('rep', r.rep_id, 'payout', r.result -> 'payout', 'lines', r.result -> 'lines',
-                               'outcomes', r.result -> 'outcomes') as result
-       from results r
-       join (select distinct on (period) id from close_runs
-              where org_id = $1 and period = any($2::text[]) and not dry_run and status = 'done'
-              order by period, started_at desc) c on c.id = r.close_id
-      where r.org_id = $1 and r.plan_id = $3`,
-    [args.orgId, keys, target],
-  )
+  const actual = await actualRead.rows()
   const actualByPeriod = new Map<string, RepRun[]>()
   for (const row of actual) {
     const rep = (typeof row.result === 'string' ? JSON.parse(row.result) : row.result) as RepJson
@@ -237,6 +234,60 @@ export async function prepareWhatIf(
     planId: target.plan.id,
     periods: window.keys,
     reps: loaded.records.reps.filter((r) => r.plan === target.plan.id).length,
+  }
+}
+
+/** Only what the comparison reads of each stored result: its payout, lines and outcomes. */
+const STORED_RESULTS_SQL = `select r.rep_id, r.period,
+            jsonb_build_object('rep', r.rep_id, 'payout', r.result -> 'payout', 'lines', r.result -> 'lines',
+                               'outcomes', r.result -> 'outcomes') as result
+       from results r
+       join (select distinct on (period) id from close_runs
+              where org_id = $1 and period = any($2::text[]) and not dry_run and status = 'done'
+              order by period, started_at desc) c on c.id = r.close_id
+      where r.org_id = $1 and r.plan_id = $3`
+
+interface StoredResultRow {
+  rep_id: string
+  period: string
+  result: unknown
+}
+
+/**
+ * The stored results of the latest real close of each period, for the plan's reps. With `side`,
+ * the read starts now on a second connection of its pool (its own transaction, scoped to the
+ * organization as every request's), so that it runs while the records are read on `db`. The
+ * request already holds a connection of that pool: when `rows()` is asked before the side read got
+ * one (every connection busy), the side read is dropped and the results are read on `db`, so
+ * that requests holding a connection never wait for one another.
+ */
+function storedResults(
+  db: Queryable,
+  side: Database | undefined,
+  orgId: string,
+  keys: readonly string[],
+  plan: string,
+): { rows: () => Promise<StoredResultRow[]> } {
+  const params = [orgId, keys, plan]
+  const here = () => db.query<StoredResultRow>(STORED_RESULTS_SQL, params)
+  if (side === undefined) return { rows: here }
+  let started = false
+  let dropped = false
+  const read = withOrgScope(side, orgId, (tx) => {
+    if (dropped) return Promise.resolve(null)
+    started = true
+    return tx.query<StoredResultRow>(STORED_RESULTS_SQL, params)
+  })
+  // Its error is the answer's when asked for; until then (or when never asked) it is not unhandled.
+  read.catch(() => undefined)
+  return {
+    rows: async () => {
+      if (!started) {
+        dropped = true
+        return here()
+      }
+      return (await read) ?? here()
+    },
   }
 }
 

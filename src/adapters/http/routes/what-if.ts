@@ -106,6 +106,8 @@ export async function whatIfRoutes(app: ZodApp, deps: ServerDeps): Promise<void>
           file,
           months,
           cache,
+          // The stored results read on a second connection while the records are read (ADR 0012).
+          ...(deps.db.kind === 'postgres' ? { side: deps.db } : {}),
           ...(replaces === undefined ? {} : { replaces }),
         }),
       )
