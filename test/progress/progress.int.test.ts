@@ -116,6 +116,18 @@ describe('progressReport on the demo company', () => {
   })
 })
 
+describe("progress of the open period from the last close's stored state (ADR 0009)", () => {
+  it("runs April alone from March's state and answers exactly as a run from January", async () => {
+    const args = { orgId: ORG, now: new Date('2026-04-20T12:00:00Z') }
+    const carried = await progressReport(db, args)
+    const full = await progressReport(db, { ...args, fromFirstClosed: true })
+    expect(carried.runFrom).toEqual(['2026-04'])
+    expect(full.runFrom).toEqual(['2026-01'])
+    expect(carried.reps.length).toBeGreaterThan(0)
+    expect(carried.reps).toEqual(full.reps)
+  })
+})
+
 describe('report and progress commands', () => {
   const run = async (...argv: string[]) => {
     const out = { stdout: '', stderr: '', status: -1 }

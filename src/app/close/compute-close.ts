@@ -368,7 +368,7 @@ export type RecordedCloses = Map<
   { closeId: string; closedAt: string; versions: Record<string, number> }
 >
 
-async function recordedCloses(
+export async function recordedCloses(
   tx: Queryable,
   orgId: string,
   from: string,

@@ -11,9 +11,12 @@ import {
 } from '../../core/calendar/period.ts'
 import { DomainError } from '../../core/domain-error.ts'
 import { runEngine } from '../../core/engine/run-engine.ts'
+import type { CarriedState } from '../../core/engine/state.ts'
 import { calculatePace, type RepPace } from '../../core/followthrough/pace.ts'
 import { recordsAsOf } from '../../core/followthrough/records-as-of.ts'
 import type { Plan } from '../../core/plans/plan.ts'
+import { loadCarry } from '../close/carried-state.ts'
+import { recordedCloses } from '../close/compute-close.ts'
 import { loadRecords } from '../close/load-records.ts'
 import { plansOfRecord } from '../close/plans-of-record.ts'
 import type { Queryable } from '../ports/sql.ts'
@@ -46,8 +49,16 @@ export interface RepProgress extends RepPace {
  */
 export async function progressReport(
   db: Queryable,
-  args: { orgId: string; now: Date; rep?: string; asOf?: string; subset?: RepSubset },
-): Promise<{ reps: RepProgress[] }> {
+  args: {
+    orgId: string
+    now: Date
+    rep?: string
+    asOf?: string
+    subset?: RepSubset
+    /** Run from the first closed period even where a stored state could start it (checks). */
+    fromFirstClosed?: boolean
+  },
+): Promise<{ reps: RepProgress[]; runFrom: string[] }> {
   if (args.asOf !== undefined && parseLocalDate(args.asOf) === null)
     throw new DomainError('report.bad_date', `"${args.asOf}" is not a date (YYYY-MM-DD).`, {
       asOf: args.asOf,
@@ -57,7 +68,9 @@ export async function progressReport(
     if (found.length === 0)
       throw new DomainError('progress.unknown_rep', `There is no rep "${args.rep}".`, { rep: args.rep })
   }
-  const plans = (await plansOfRecord(db, args.orgId)).map((p) => p.plan)
+  const ofRecord = await plansOfRecord(db, args.orgId)
+  const plans = ofRecord.map((p) => p.plan)
+  const versions = new Map(ofRecord.map((p) => [p.plan.id, p.version]))
   // Plans run together when they share a period kind and an as-of date (as at a close).
   const groups = new Map<string, { kind: PeriodKind; asOf: number; plans: Plan[] }>()
   for (const plan of plans) {
@@ -78,10 +91,14 @@ export async function progressReport(
     ).map((r) => [r.id, r.name]),
   )
   const out: RepProgress[] = []
-  for (const group of groups.values())
-    out.push(...(await paceOfGroup(db, args.orgId, group, args.rep, names, args.subset)))
+  const runFrom: string[] = []
+  for (const group of groups.values()) {
+    const paced = await paceOfGroup(db, args.orgId, group, args.rep, names, args.subset, versions, args)
+    out.push(...paced.reps)
+    runFrom.push(paced.from)
+  }
   out.sort((a, b) => (a.rep < b.rep ? -1 : a.rep > b.rep ? 1 : a.plan < b.plan ? -1 : 1))
-  return { reps: out }
+  return { reps: out, runFrom }
 }
 
 async function paceOfGroup(
@@ -91,7 +108,9 @@ async function paceOfGroup(
   only: string | undefined,
   names: ReadonlyMap<string, string>,
   subset: RepSubset | undefined,
-): Promise<RepProgress[]> {
+  versions: ReadonlyMap<string, number>,
+  options: { fromFirstClosed?: boolean },
+): Promise<{ reps: RepProgress[]; from: string }> {
   const index = periodIndexOf(group.kind, group.asOf)
   const key = periodKey(group.kind, index)
   const periods = await db.query<{ key: string; status: string }>(
@@ -102,8 +121,18 @@ async function paceOfGroup(
     .filter((p) => p.status === 'closed')
     .map((p) => parsePeriodKey(p.key)?.index)
     .filter((i): i is number => i !== undefined && i <= index)
-  const first = Math.min(index, ...closedIndexes)
+  const closed = closedIndexes.includes(index)
+  // The open period right after a close that stored its state: run it alone from that state.
+  const carried =
+    closed || options.fromFirstClosed === true
+      ? null
+      : await carriedStart(db, orgId, group, index, closedIndexes, versions)
+  const first = carried !== null ? index : Math.min(index, ...closedIndexes)
   const asOfText = formatLocalDate(group.asOf)
+  const clawbackDays = Math.max(
+    -1,
+    ...group.plans.flatMap((p) => p.commissions.map((c) => c.clawbackDays ?? -1)),
+  )
   // Only what the run can count: deals and activities of the run's dates, quotas of its periods.
   const keys: string[] = []
   for (let p = first; p <= index; p++) keys.push(periodKey(group.kind, p))
@@ -115,6 +144,10 @@ async function paceOfGroup(
       p.metrics.some((m) => m.source.kind === 'count' && m.source.of === 'activities'),
     ),
     ...(subset === undefined ? {} : { creditedTo: subset.creditedTo }),
+    // From carried state, deals closed earlier and cancelled in the period are clawed back.
+    ...(carried === null || clawbackDays < 0
+      ? {}
+      : { cancelledSince: formatLocalDate(periodStart(group.kind, index) - clawbackDays - 2) }),
   })
   if (!loaded.ok)
     throw new DomainError('progress.bad_data', 'The data in the database does not check.', {
@@ -124,8 +157,12 @@ async function paceOfGroup(
   const records = recordsAsOf(loaded.records, group.asOf, zone)
   const start = periodStart(group.kind, index)
   const end = periodEnd(group.kind, index)
-  const run = runEngine(group.plans, records, { from: periodStart(group.kind, first), to: end })
-  const closed = periods.some((p) => p.key === key && p.status === 'closed')
+  const run = runEngine(
+    group.plans,
+    records,
+    { from: periodStart(group.kind, first), to: end },
+    carried === null ? {} : { carried },
+  )
   const out: RepProgress[] = []
   for (const result of run.plans) {
     const period = result.periods.find((p) => p.period === key)
@@ -148,6 +185,35 @@ async function paceOfGroup(
         closed,
       })
     }
+  }
+  return { reps: out, from: periodKey(group.kind, first) }
+}
+
+/**
+ * The state stored with the close of the period before `index` (ADR 0009), per plan of the group,
+ * when that period is closed and its latest close stored a state for every plan of the group at
+ * the version in force now; otherwise null (the run starts from the first closed period).
+ */
+async function carriedStart(
+  db: Queryable,
+  orgId: string,
+  group: { kind: PeriodKind; plans: Plan[] },
+  index: number,
+  closedIndexes: readonly number[],
+  versions: ReadonlyMap<string, number>,
+): Promise<Map<string, CarriedState> | null> {
+  if (!closedIndexes.includes(index - 1)) return null
+  const previous = periodKey(group.kind, index - 1)
+  const close = (await recordedCloses(db, orgId, previous, periodKey(group.kind, index))).get(previous)
+  if (close === undefined) return null
+  const carry = await loadCarry(db, orgId, close.closeId)
+  if (carry === null) return null
+  const out = new Map<string, CarriedState>()
+  for (const plan of group.plans) {
+    const stored = carry.plans.find((p) => p.planId === plan.id)
+    if (stored === undefined || stored.version !== versions.get(plan.id) || stored.state.next !== index)
+      return null
+    out.set(plan.id, stored.state)
   }
   return out
 }
