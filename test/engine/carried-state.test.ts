@@ -7,6 +7,7 @@ import { runEngine } from '../../src/core/engine/run-engine.ts'
 import type { CarriedState } from '../../src/core/engine/state.ts'
 import type { Plan } from '../../src/core/plans/plan.ts'
 import type { Records } from '../../src/core/records/records.ts'
+import { dealCase, dealRows } from '../support/deal-cases.ts'
 import { planFrom, recordsFrom } from '../support/records.ts'
 
 // A run over periods 1 … N equals a run over 1 … k followed by a run over k+1 … N started from the
@@ -48,36 +49,7 @@ ${draw === 'none' ? '' : `draw: { amount: 1000, recoverable: ${draw === 'recover
 `
 }
 
-const share = fc.integer({ min: 1, max: 9999 })
-const percent = (hundredths: number): string =>
-  `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`
-const deal = fc.record({
-  mrrCents: fc.integer({ min: 0, max: 900_000 }),
-  month: fc.integer({ min: 0, max: N - 1 }),
-  day: fc.integer({ min: 1, max: 28 }),
-  split: fc.option(share, { nil: undefined }),
-  rep: fc.constantFrom('r1', 'r2', 'r3'),
-  cancelAfterDays: fc.option(fc.integer({ min: 0, max: 150 }), { freq: 3, nil: undefined }),
-})
-type DealCase = typeof deal extends fc.Arbitrary<infer T> ? T : never
-
-function dealRows(list: readonly DealCase[]) {
-  return [
-    ['id', 'rep', 'closed_on', 'mrr', 'cancelled_on'],
-    ...list.map((d, i) => {
-      const closed = `2026-${months[d.month]}-${String(d.day).padStart(2, '0')}`
-      const other = d.rep === 'r1' ? 'r2' : 'r1'
-      const shares =
-        d.split === undefined ? d.rep : `${d.rep}:${percent(d.split)};${other}:${percent(10000 - d.split)}`
-      const closedDay = parseLocalDate(closed) ?? 0
-      const cancelled =
-        d.cancelAfterDays === undefined
-          ? ''
-          : new Date((closedDay + d.cancelAfterDays) * 86_400_000).toISOString().slice(0, 10)
-      return [`d${String(i).padStart(3, '0')}`, shares, closed, (d.mrrCents / 100).toFixed(2), cancelled]
-    }),
-  ]
-}
+const deal = dealCase({ months: N, maxCancelDays: 150, cancelFreq: 3 })
 
 const reps = [
   ['id', 'plan', 'hired_on', 'left_on'],
@@ -111,7 +83,7 @@ describe('runEngine from carried state', () => {
         fc.integer({ min: 0, max: 100 }),
         (deals, draw, clawbackDays) => {
           const plan = planFrom(planYaml(draw as 'none', clawbackDays))
-          const records = recordsFrom([plan], reps, dealRows(deals))
+          const records = recordsFrom([plan], reps, dealRows(deals, 3))
           const whole = run(plan, records, 0, N - 1)
           for (let k = 0; k < N - 1; k++) {
             const head = run(plan, records, 0, k)
@@ -129,7 +101,7 @@ describe('runEngine from carried state', () => {
     fc.assert(
       fc.property(fc.array(deal, { maxLength: 40 }), fc.integer({ min: 20, max: 100 }), (deals, days) => {
         const plan = planFrom(planYaml('recoverable', days))
-        const records = recordsFrom([plan], reps, dealRows(deals))
+        const records = recordsFrom([plan], reps, dealRows(deals, 3))
         const whole = run(plan, records, 0, N - 1)
         const periods = []
         let state: CarriedState | undefined
@@ -175,7 +147,7 @@ describe('runEngine from carried state', () => {
 
   it('refuses a carried state for another period than the run starts with', () => {
     const plan = planFrom(planYaml('none', 30))
-    const records = recordsFrom([plan], reps, dealRows([]))
+    const records = recordsFrom([plan], reps, dealRows([], 3))
     const head = run(plan, records, 0, 1)
     expect(() => run(plan, records, 3, 4, head.end)).toThrow(/carried state/)
   })

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { parseLocalDate } from '../../src/core/calendar/civil.ts'
 import { runEngine } from '../../src/core/engine/run-engine.ts'
 import { add, ratio, type Rational } from '../../src/core/money/rational.ts'
+import { dealCase, dealRows } from '../support/deal-cases.ts'
 import { planFrom, recordsFrom } from '../support/records.ts'
 
 const range = { from: parseLocalDate('2026-01-01') ?? 0, to: parseLocalDate('2026-06-30') ?? 0 }
@@ -38,37 +39,7 @@ ${draw === 'none' ? '' : `draw: { amount: 1000, recoverable: ${draw === 'recover
 `
 }
 
-const share = fc.integer({ min: 1, max: 9999 }) // hundredths of a percent: 0.01 … 99.99
-const percent = (hundredths: number): string =>
-  `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`
-const deal = fc.record({
-  mrrCents: fc.integer({ min: 0, max: 900_000 }),
-  month: fc.integer({ min: 0, max: 5 }),
-  day: fc.integer({ min: 1, max: 28 }),
-  split: fc.option(share, { nil: undefined }),
-  rep: fc.constantFrom('r1', 'r2', 'r3'),
-  cancelAfterDays: fc.option(fc.integer({ min: 0, max: 120 }), { freq: 4, nil: undefined }),
-})
-
-type DealCase = typeof deal extends fc.Arbitrary<infer T> ? T : never
-
-function dealRows(list: readonly DealCase[]) {
-  return [
-    ['id', 'rep', 'closed_on', 'mrr', 'cancelled_on'],
-    ...list.map((d, i) => {
-      const closed = `2026-${months[d.month]}-${String(d.day).padStart(2, '0')}`
-      const other = d.rep === 'r1' ? 'r2' : 'r1'
-      const shares =
-        d.split === undefined ? d.rep : `${d.rep}:${percent(d.split)};${other}:${percent(10000 - d.split)}`
-      const closedDay = parseLocalDate(closed) ?? 0
-      const cancelled =
-        d.cancelAfterDays === undefined
-          ? ''
-          : new Date((closedDay + d.cancelAfterDays) * 86_400_000).toISOString().slice(0, 10)
-      return [`d${i}`, shares, closed, (d.mrrCents / 100).toFixed(2), cancelled]
-    }),
-  ]
-}
+const deal = dealCase({ months: months.length, maxCancelDays: 120, cancelFreq: 4 })
 
 const reps = [
   ['id', 'plan', 'hired_on', 'left_on'],
