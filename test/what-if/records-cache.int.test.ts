@@ -1,36 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { textSource } from '../../src/adapters/import/import-sources.ts'
-import { closePeriod } from '../../src/app/close/close-period.ts'
 import { importFile } from '../../src/app/import/import-file.ts'
 import type { Database } from '../../src/app/ports/sql.ts'
 import type { WhatIfComparison } from '../../src/app/what-if/compare-runs.ts'
 import { WhatIfRecordsCache } from '../../src/app/what-if/records-cache.ts'
-import { prepareWhatIf, whatIf, type WhatIfResult } from '../../src/app/what-if/what-if.ts'
+import { prepareWhatIf, whatIf } from '../../src/app/what-if/what-if.ts'
 import { testDatabase } from '../support/db.ts'
-import { example, seed } from '../support/seed.ts'
+import { compared, now, plan, seedClosedQuarter } from './example-company.ts'
 
-const plan = example('plan.yaml')
 const draft = plan.replace('rate: 5%', 'rate: 10%')
-const now = new Date('2026-04-05T12:00:00Z')
-
-function compared(out: WhatIfResult): WhatIfComparison {
-  if (!out.ok) throw new Error(`the draft does not check: ${out.issues[0]?.message ?? ''}`)
-  return out
-}
 
 describe('WhatIfRecordsCache', () => {
   let db: Database
   beforeAll(async () => {
     db = await testDatabase()
-    await seed(db, 'acme', {
-      plans: [plan, example('manager-plan.yaml')],
-      reps: example('reps.csv'),
-      deals: example('deals.csv'),
-      activities: example('activities.csv'),
-      quotas: example('quotas.csv'),
-    })
-    for (const period of ['2026-01', '2026-02', '2026-03'])
-      await closePeriod(db, { orgId: 'acme', period, actor: 'test', now, dryRun: false })
+    await seedClosedQuarter(db)
   }, 120_000)
   afterAll(() => db.close())
 

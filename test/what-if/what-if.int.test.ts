@@ -1,18 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closePeriod } from '../../src/app/close/close-period.ts'
 import type { Database, Queryable } from '../../src/app/ports/sql.ts'
 import type { WhatIfComparison } from '../../src/app/what-if/compare-runs.ts'
-import { whatIf, type WhatIfResult } from '../../src/app/what-if/what-if.ts'
+import { whatIf } from '../../src/app/what-if/what-if.ts'
 import { testDatabase } from '../support/db.ts'
-import { example, seed } from '../support/seed.ts'
-
-const plan = example('plan.yaml')
-const now = new Date('2026-04-05T12:00:00Z')
-
-function compared(out: WhatIfResult): WhatIfComparison {
-  if (!out.ok) throw new Error(`the draft does not check: ${out.issues[0]?.message ?? ''}`)
-  return out
-}
+import { compared, plan, seedClosedQuarter } from './example-company.ts'
 
 const projectsLine = (c: WhatIfComparison, rep: string) =>
   c.reps.find((r) => r.repId === rep)?.lines.find((l) => l.kind === 'commission' && l.rule === 'projects')
@@ -21,15 +12,7 @@ describe('whatIf', () => {
   let db: Database
   beforeAll(async () => {
     db = await testDatabase()
-    await seed(db, 'acme', {
-      plans: [plan, example('manager-plan.yaml')],
-      reps: example('reps.csv'),
-      deals: example('deals.csv'),
-      activities: example('activities.csv'),
-      quotas: example('quotas.csv'),
-    })
-    for (const period of ['2026-01', '2026-02', '2026-03'])
-      await closePeriod(db, { orgId: 'acme', period, actor: 'test', now, dryRun: false })
+    await seedClosedQuarter(db)
   }, 120_000)
   afterAll(() => db.close())
 
