@@ -4,40 +4,10 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { epochDayOf } from '../../core/calendar/civil.ts'
 import { ratio } from '../../core/money/rational.ts'
-import type { Metric, MetricSource, Plan } from '../../core/plans/plan.ts'
 import { formatInputIssue } from '../../core/records/issues.ts'
 import { readRecords, type ReadResult } from './read-records.ts'
+import { testMetric as metric, testPlan as plan } from '../../../test/support/plan-fixture.ts'
 
-function plan(id: string, over: Partial<Plan> = {}): Plan {
-  return {
-    ...{
-      id,
-      name: id,
-      file: `${id}.yaml`,
-      currency: { code: 'USD', digits: 2 },
-      period: 'month',
-      timezone: 'UTC',
-    },
-    ...{
-      effective: {},
-      metrics: [],
-      quotas: new Map(),
-      ramp: [],
-      prorate: false,
-      commissions: [],
-      spiffs: [],
-    },
-    ...{ draw: null, rules: [] },
-    ...over,
-  }
-}
-const metric = (id: string, source: MetricSource, money: boolean): Metric => ({
-  id,
-  source,
-  where: null,
-  of: 'self',
-  money,
-})
 const PLANS = [plan('msp-ae', { metrics: [metric('new_mrr', { kind: 'sum', field: 'mrr' }, true)] })]
 
 let dir = ''

@@ -1,42 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { epochDayOf } from '../calendar/civil.ts'
-import type { Metric, MetricSource, Plan } from '../plans/plan.ts'
+import type { Plan } from '../plans/plan.ts'
 import type { RowReader } from './header.ts'
 import { formatInputIssue, IssueCollector } from './issues.ts'
 import { readDeals } from './read-deals.ts'
 import { readReps } from './read-reps.ts'
 import { NO_DAY } from './records.ts'
-
-function plan(id: string, over: Partial<Plan> = {}): Plan {
-  return {
-    ...{
-      id,
-      name: id,
-      file: `${id}.yaml`,
-      currency: { code: 'USD', digits: 2 },
-      period: 'month',
-      timezone: 'UTC',
-    },
-    ...{
-      effective: {},
-      metrics: [],
-      quotas: new Map(),
-      ramp: [],
-      prorate: false,
-      commissions: [],
-      spiffs: [],
-    },
-    ...{ draw: null, rules: [] },
-    ...over,
-  }
-}
-const metric = (id: string, source: MetricSource): Metric => ({
-  id,
-  source,
-  where: null,
-  of: 'self',
-  money: false,
-})
+import { testMetric as metric, testPlan as plan } from '../../../test/support/plan-fixture.ts'
 
 function feed<T>(reader: RowReader<T>, records: string[][]): T {
   records.forEach((cells, i) => (i === 0 ? reader.header(cells, 1) : reader.row(cells, i + 1)))

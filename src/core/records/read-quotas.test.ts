@@ -1,41 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { ratio } from '../money/rational.ts'
-import type { Metric, MetricSource, Plan } from '../plans/plan.ts'
 import type { RowReader } from './header.ts'
 import { formatInputIssue, IssueCollector } from './issues.ts'
 import { readQuotas } from './read-quotas.ts'
 import { readReps } from './read-reps.ts'
-
-function plan(id: string, over: Partial<Plan> = {}): Plan {
-  return {
-    ...{
-      id,
-      name: id,
-      file: `${id}.yaml`,
-      currency: { code: 'USD', digits: 2 },
-      period: 'month',
-      timezone: 'UTC',
-    },
-    ...{
-      effective: {},
-      metrics: [],
-      quotas: new Map(),
-      ramp: [],
-      prorate: false,
-      commissions: [],
-      spiffs: [],
-    },
-    ...{ draw: null, rules: [] },
-    ...over,
-  }
-}
-const metric = (id: string, source: MetricSource, money: boolean): Metric => ({
-  id,
-  source,
-  where: null,
-  of: 'self',
-  money,
-})
+import { testMetric as metric, testPlan as plan } from '../../../test/support/plan-fixture.ts'
 
 function feed<T>(reader: RowReader<T>, records: string[][]): T {
   records.forEach((cells, i) => (i === 0 ? reader.header(cells, 1) : reader.row(cells, i + 1)))
