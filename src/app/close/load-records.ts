@@ -80,10 +80,7 @@ export async function loadRecords(
   on: string,
   range?: LoadRange,
 ): Promise<LoadResult> {
-  // Dates are kept as written (a date, or a date-time with its offset): a day of slack each side
-  // covers any offset; the engine then places each one in its period in the plan's time zone.
-  const lo = range === undefined ? '' : dayAfter(range.from, -1)
-  const hi = range === undefined ? '99999' : dayAfter(range.to, 2)
+  const { lo, hi } = range === undefined ? { lo: '', hi: '99999' } : storedDateBounds(range)
   const digits = plans[0]?.currency.digits ?? 2
   const issues = new IssueCollector(100)
   const assigned = new Map<string, string | null>()
@@ -244,6 +241,18 @@ export async function loadRecords(
     ok: true,
     records: { reps: repsRead.reps, repIndex: repsRead.repIndex, deals, activities, quotas },
   }
+}
+
+/**
+ * The bounds [lo, hi) of the stored date texts that can fall in a range. Dates are kept as written
+ * (a date, or a date-time with its offset): a day of slack each side covers any offset; the engine
+ * then places each one in its period in the plan's time zone.
+ */
+export function storedDateBounds(range: { readonly from: string; readonly to: string }): {
+  lo: string
+  hi: string
+} {
+  return { lo: dayAfter(range.from, -1), hi: dayAfter(range.to, 2) }
 }
 
 /** The local date `days` days after a 'YYYY-MM-DD' date. */

@@ -1,5 +1,4 @@
-import { formatLocalDate, parseLocalDate } from '../../core/calendar/civil.ts'
-import type { LoadRange } from '../close/load-records.ts'
+import { type LoadRange, storedDateBounds } from '../close/load-records.ts'
 import type { Queryable } from '../ports/sql.ts'
 
 export interface WindowChanges {
@@ -37,12 +36,13 @@ export async function windowChanges(
     )
     return { ids: rows.map((r) => BigInt(r.id)), outside: false }
   }
+  const { lo, hi } = storedDateBounds(range)
   const [row] = await db.query<{ ids: string[] | null; outside: boolean | null }>(CHANGES_SQL, [
     args.orgId,
     args.floor.toString(),
     [...args.seen],
-    dayAfter(range.from, -1),
-    dayAfter(range.to, 2),
+    lo,
+    hi,
     range.activities,
   ])
   return { ids: (row?.ids ?? []).map((id) => BigInt(id)), outside: row?.outside === true }
@@ -75,10 +75,3 @@ const CHANGES_SQL = `with e as (
                        where h.org_id = $1 and h.changed_at = any(k.activity_ats)
                          and h.before->>'occurred_on' >= $4 and h.before->>'occurred_on' < $5)
          ) as outside`
-
-/** The local date `days` days after a 'YYYY-MM-DD' date (loadRecords' bounds). */
-function dayAfter(date: string, days: number): string {
-  const day = parseLocalDate(date)
-  if (day === null) throw new Error(`"${date}" is not a local date`)
-  return formatLocalDate(day + days)
-}
