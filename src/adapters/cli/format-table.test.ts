@@ -1,28 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { MetricResult, RepResult, RunResult } from '../../core/engine/result.ts'
 import { ratio } from '../../core/money/rational.ts'
-import type { Plan } from '../../core/plans/plan.ts'
 import { formatResultTable } from './format-table.ts'
+import { testPlan } from '../../../test/support/plan-fixture.ts'
 
 const USD = { code: 'USD', digits: 2 }
 
-const plan = {
-  id: 'msp-ae',
-  name: 'Account Executive, Managed Services',
-  file: 'plan.yaml',
-  currency: USD,
-  period: 'month',
-  timezone: 'UTC',
-  effective: {},
-  metrics: [],
-  quotas: new Map(),
-  ramp: [],
-  prorate: false,
-  commissions: [],
-  spiffs: [],
-  draw: null,
-  rules: [],
-} satisfies Plan
+const plan = testPlan('msp-ae', { name: 'Account Executive, Managed Services', file: 'plan.yaml' })
 
 const metric = (id: string, money: boolean, value: bigint, quota: bigint | null): MetricResult => ({
   id,

@@ -2,12 +2,12 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabase } from '../../../test/support/db.ts'
 import { formatMoney } from '../../core/money/money.ts'
-import type { Plan } from '../../core/plans/plan.ts'
 import { IssueCollector } from '../../core/records/issues.ts'
 import { readDeals } from '../../core/records/read-deals.ts'
 import type { DealTable, Records } from '../../core/records/records.ts'
 import type { Database } from '../ports/sql.ts'
 import { loadRecords, type LoadRange } from './load-records.ts'
+import { testPlan } from '../../../test/support/plan-fixture.ts'
 
 // loadRecords reads deals and their credits in one join and writes the cells itself (ADR 0013):
 // what it returns must be exactly what the deals reader makes of the cells as they were written
@@ -16,23 +16,7 @@ import { loadRecords, type LoadRange } from './load-records.ts'
 // A rep id with a comma: no file can hold it unquoted, the database can.
 const REPS = ['r1', 'r2', 'r3', 'r4', 'r5,x']
 
-const plan: Plan = {
-  id: 'p',
-  name: 'p',
-  file: 'p.yaml',
-  currency: { code: 'USD', digits: 2 },
-  period: 'month',
-  timezone: 'America/Chicago',
-  effective: {},
-  metrics: [],
-  quotas: new Map(),
-  ramp: [],
-  prorate: false,
-  commissions: [],
-  spiffs: [],
-  draw: null,
-  rules: [],
-}
+const plan = testPlan('p', { timezone: 'America/Chicago' })
 
 interface StoredDeal {
   readonly credits: readonly (readonly [string, number])[]

@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import type { Plan } from '../plans/plan.ts'
 import type { Line, RepResult, RunResult } from './result.ts'
 import { formatResultCsv } from './result-csv.ts'
+import { testPlan } from '../../../test/support/plan-fixture.ts'
 
-const plan = {
-  id: 'msp-ae',
-  name: 'Account Executive',
-  file: 'plan.yaml',
-  currency: { code: 'USD', digits: 2 },
-  period: 'month',
-  timezone: 'UTC',
-  effective: {},
-  metrics: [],
-  quotas: new Map(),
-  ramp: [],
-  prorate: false,
-  commissions: [],
-  spiffs: [],
-  draw: null,
-  rules: [],
-} satisfies Plan
+const plan = testPlan('msp-ae', { name: 'Account Executive', file: 'plan.yaml' })
 
 const line = (fields: Partial<Line>): Line => ({
   kind: 'commission',

@@ -1,29 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { ratio } from '../money/rational.ts'
 import type { CelProgram } from '../plans/cel.ts'
-import type { Effects, Plan } from '../plans/plan.ts'
+import type { Effects } from '../plans/plan.ts'
 import type { MetricResult, PlanResult, RepResult, RunResult } from './result.ts'
 import { formatResultJson, ResultRangeError, toResultJson } from './result-json.ts'
+import { testPlan } from '../../../test/support/plan-fixture.ts'
 
 const USD = { code: 'USD', digits: 2 }
 
-const plan = {
-  id: 'msp-ae',
-  name: 'Account Executive',
-  file: 'plan.yaml',
-  currency: USD,
-  period: 'month',
-  timezone: 'UTC',
-  effective: {},
-  metrics: [],
-  quotas: new Map(),
-  ramp: [],
-  prorate: false,
-  commissions: [],
-  spiffs: [],
-  draw: null,
-  rules: [],
-} satisfies Plan
+const plan = testPlan('msp-ae', { name: 'Account Executive', file: 'plan.yaml' })
 
 const cel = (source: string): CelProgram => ({ source, evaluate: () => true, reads: null, keys: [] })
 
